@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Settings the process runs with, read once from the environment at start-up. */
+export interface AppConfig {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly production: boolean;
+  /** Inbound JWT validation is off when no app id is configured (local Playground only). */
+  readonly authDisabled: boolean;
+  readonly microsoftAppId: string;
+  readonly microsoftAppPassword: string;
+  readonly microsoftAppType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  readonly microsoftAppTenantId: string;
+  /** Empty means every tenant may talk to the bot. */
+  readonly allowedTenants: readonly string[];
+  readonly maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? '').trim());
+
+const envSchema = z.object({
+  NODE_ENV: optionalText,
+  PORT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d*$/, 'must be a whole number')
+      .transform((v) => (v === '' ? 3978 : Number(v)))
+      .pipe(z.number().int().min(0).max(65535, 'must be a TCP port (0-65535)')),
+  ),
+  DATA_DIR: optionalText,
+  MicrosoftAppId: optionalText,
+  MicrosoftAppPassword: optionalText,
+  MicrosoftAppType: optionalText.pipe(
+    z
+      .string()
+      .transform((v) => (v === '' ? 'MultiTenant' : v))
+      .pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
+  ),
+  MicrosoftAppTenantId: optionalText,
+  ALLOWED_TENANTS: optionalText,
+});
+
+/**
+ * Validates the whole environment and reports every problem in one error, so an operator fixes
+ * the deployment in one pass rather than one restart per missing key.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd: string): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const production = e.NODE_ENV === 'production';
+  const authDisabled = e.MicrosoftAppId === '';
+  if (production && authDisabled) {
+    problems.push(
+      'MicrosoftAppId: required when NODE_ENV=production; without it the bot would accept unauthenticated requests from anyone',
+    );
+  }
+  if (!authDisabled && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === '') {
+    problems.push(`MicrosoftAppPassword: required with MicrosoftAppType=${e.MicrosoftAppType}`);
+  }
+  if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppTenantId === '') {
+    problems.push('MicrosoftAppTenantId: required with MicrosoftAppType=SingleTenant');
+  }
+  const allowedTenants = e.ALLOWED_TENANTS.split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+  const badTenant = allowedTenants.find((t) => !/^[0-9a-fA-F-]{8,64}$/.test(t));
+  if (badTenant !== undefined) {
+    problems.push(`ALLOWED_TENANTS: "${badTenant}" is not a tenant id (comma-separated GUIDs expected)`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    port: e.PORT,
+    dataDir: path.resolve(cwd, e.DATA_DIR === '' ? '.data' : e.DATA_DIR),
+    production,
+    authDisabled,
+    microsoftAppId: e.MicrosoftAppId,
+    microsoftAppPassword: e.MicrosoftAppPassword,
+    microsoftAppType: e.MicrosoftAppType,
+    microsoftAppTenantId: e.MicrosoftAppTenantId,
+    allowedTenants,
+    maxBodyBytes: 256 * 1024,
+  };
+}

@@ -1,0 +1,96 @@
+import restify from 'restify';
+import type { Request, Response, Next, Server } from 'restify';
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import type { Logger } from '../logger.ts';
+import { checkActivityBody, tenantOf } from './activity-body.ts';
+
+export interface ServerDeps {
+  readonly adapter: CloudAdapter;
+  readonly runTurn: (context: TurnContext) => Promise<void>;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+  readonly allowedTenants: readonly string[];
+  /** Later features (intake API, dashboard tab) add their routes here. */
+  readonly routes?: ReadonlyArray<(server: Server) => void>;
+}
+
+/**
+ * restify 11 inflates gzip bodies itself and a lying Content-Encoding crashes the whole process
+ * (restify issue 1785); Bot Framework never compresses requests, so refuse them before any body
+ * parser runs.
+ */
+function rejectContentEncoding(req: Request, res: Response, next: Next): void {
+  const encoding = req.headers['content-encoding'];
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+    res.send(415, { code: 'UnsupportedMediaType', message: 'Content-Encoding is not accepted; send an uncompressed body' });
+    next(false);
+    return;
+  }
+  next();
+}
+
+export function createServer(deps: ServerDeps): Server {
+  const server = restify.createServer({ name: 'fasttrack-referrals-bot', handleUncaughtExceptions: false });
+  server.pre(rejectContentEncoding);
+  server.use(
+    restify.plugins.bodyParser({
+      maxBodySize: deps.maxBodyBytes,
+      mapParams: false,
+      mapFiles: false,
+      rejectUnknown: false,
+    }),
+  );
+
+  server.get('/healthz', (_req: Request, res: Response, next: Next) => {
+    res.send(200, { status: 'ok' });
+    next();
+  });
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    const check = checkActivityBody(req.body);
+    if (!check.ok) {
+      deps.logger.warn('rejected inbound activity', { reason: check.reason });
+      res.send(400, { code: 'BadRequest', message: check.reason });
+      return;
+    }
+    const tenant = tenantOf(check.activity);
+    if (deps.allowedTenants.length > 0 && (tenant === undefined || !deps.allowedTenants.includes(tenant))) {
+      deps.logger.warn('refused activity from a tenant that is not allowed', { tenant: tenant ?? null });
+      res.send(403, { code: 'Forbidden', message: 'this tenant is not allowed to use the bot' });
+      return;
+    }
+    try {
+      await deps.adapter.process(req, res, deps.runTurn);
+    } catch (err) {
+      deps.logger.error('adapter failed to process an activity', { error: String(err) });
+      if (!res.headersSent) res.send(500, { code: 'InternalError', message: 'the activity could not be processed' });
+    }
+  });
+
+  for (const addRoutes of deps.routes ?? []) addRoutes(server);
+
+  server.on(
+    'restifyError',
+    (req: Request, _res: Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, cb: () => void) => {
+      if ((err.statusCode ?? 500) >= 500) {
+        deps.logger.error('request failed', { path: req.path(), error: err.message });
+        // Never leak stack traces or internal messages to callers.
+        err.toJSON = () => ({ code: 'InternalError', message: 'internal error' });
+      }
+      cb();
+    },
+  );
+  return server;
+}
+
+/** Starts listening and resolves with the bound port (useful with port 0 in tests). */
+export function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.removeListener('error', reject);
+      const address = server.address();
+      resolve(address.port);
+    });
+  });
+}

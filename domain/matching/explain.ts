@@ -1,0 +1,77 @@
+import { describeLocationRule, describeNotEndorsed, firstFailingLocationRule, isEndorsed } from './eligibility.ts';
+import { MAX_SPLIT_LOCATIONS } from './assignment.ts';
+import type { PreparedLocation } from './prepared.ts';
+import type { Customer } from './types.ts';
+import type { RequestedWorkloads } from './workloads.ts';
+
+/** How the matcher placed the referral, as far as explanations need to know. */
+export type Decision =
+  | { readonly kind: 'single'; readonly winner: PreparedLocation; readonly winnerClaim: boolean }
+  | { readonly kind: 'split' };
+
+/** Everything about one matched referral that the explanation texts rely on, before counters move. */
+export interface ExplainContext {
+  readonly locations: readonly PreparedLocation[];
+  readonly picked: readonly PreparedLocation[];
+  readonly workloads: RequestedWorkloads;
+  readonly customer: Customer;
+  readonly exclude: ReadonlySet<string>;
+  /** MPN IDs holding a CPOR claim on the customer. */
+  readonly claims: ReadonlySet<string>;
+  /** Per workload of W: true when it went to the FastTrack Center. */
+  readonly open: readonly boolean[];
+  readonly decision: Decision;
+}
+
+interface Named {
+  readonly name: string;
+  readonly lower: string;
+}
+
+function whyWinnerRanksFirst(loc: PreparedLocation, ctx: ExplainContext, winner: PreparedLocation, winnerClaim: boolean): string {
+  if (winnerClaim && !ctx.claims.has(loc.mpnId)) return `${winner.mpnId} holds a CPOR claim on the customer`;
+  if (winner.received < loc.received) {
+    return `${winner.mpnId} has received fewer referrals (${winner.received} vs ${loc.received})`;
+  }
+  return `${winner.mpnId} has as many referrals (${winner.received}) and a smaller MPN ID`;
+}
+
+/**
+ * Why one location got nothing. Rule 1 comes first when the location is endorsed for none of W;
+ * otherwise the first of rules 2–7 it fails; otherwise it was eligible for some of W and the
+ * text says what it lost to. Each branch states only facts that held when the referral was
+ * matched, which is why this runs before the counters are incremented.
+ */
+function explainOne(loc: PreparedLocation, ctx: ExplainContext, all: readonly Named[]): string {
+  const { customer, decision } = ctx;
+  const unendorsed = all.filter((w) => !isEndorsed(loc, w.lower));
+  if (unendorsed.length === all.length) return describeNotEndorsed(loc, unendorsed);
+  const rule = firstFailingLocationRule(loc, customer, ctx.exclude);
+  if (rule !== null) return describeLocationRule(rule, loc, customer);
+
+  if (decision.kind === 'single') {
+    if (unendorsed.length > 0) return describeNotEndorsed(loc, unendorsed);
+    return `eligible, but ${whyWinnerRanksFirst(loc, ctx, decision.winner, decision.winnerClaim)}`;
+  }
+  const eligible = all.filter((w) => isEndorsed(loc, w.lower));
+  const names = eligible.map((w) => w.name).join(', ');
+  // A candidate left with open workloads it could take means the rounds ran out, not candidates.
+  const toFtc = all.some((w, i) => ctx.open[i] === true && isEndorsed(loc, w.lower));
+  if (toFtc) return `eligible for ${names}, but the split already reached ${MAX_SPLIT_LOCATIONS} locations`;
+  return `eligible for ${names}, but each went to a location ranked above it`;
+}
+
+/**
+ * One line per location that received nothing, in input order, as `mpnId: reason`. Covers every
+ * location, including those in other countries, so each is accounted for.
+ */
+export function explainLeftOut(ctx: ExplainContext): string[] {
+  const { names, lowers } = ctx.workloads;
+  const all: Named[] = names.map((name, i) => ({ name, lower: lowers[i] ?? '' }));
+  const lines: string[] = [];
+  for (const loc of ctx.locations) {
+    if (ctx.picked.includes(loc)) continue;
+    lines.push(`${loc.mpnId}: ${explainOne(loc, ctx, all)}`);
+  }
+  return lines;
+}
