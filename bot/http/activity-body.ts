@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 const activityBody = z
   .object({
-    type: z.string().min(1, 'is required'),
+    type: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'is required'),
     id: z.string().optional(),
     channelId: z.string().optional(),
     serviceUrl: z.string().optional(),

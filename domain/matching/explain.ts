@@ -6,13 +6,16 @@ import type { RequestedWorkloads } from './workloads.ts';
 
 /** How the matcher placed the referral, as far as explanations need to know. */
 export type Decision =
-  | { readonly kind: 'single'; readonly winner: PreparedLocation; readonly winnerClaim: boolean }
+  | { readonly kind: 'single'; readonly winner: number; readonly winnerClaim: boolean }
   | { readonly kind: 'split' };
 
 /** Everything about one matched referral that the explanation texts rely on, before counters move. */
 export interface ExplainContext {
   readonly locations: readonly PreparedLocation[];
-  readonly picked: readonly PreparedLocation[];
+  /** Counters as they stood when the referral was matched, by location index. */
+  readonly received: Float64Array;
+  /** Indices of the locations that received a part. */
+  readonly picked: readonly number[];
   readonly workloads: RequestedWorkloads;
   readonly customer: Customer;
   readonly exclude: ReadonlySet<string>;
@@ -28,12 +31,13 @@ interface Named {
   readonly lower: string;
 }
 
-function whyWinnerRanksFirst(loc: PreparedLocation, ctx: ExplainContext, winner: PreparedLocation, winnerClaim: boolean): string {
-  if (winnerClaim && !ctx.claims.has(loc.mpnId)) return `${winner.mpnId} holds a CPOR claim on the customer`;
-  if (winner.received < loc.received) {
-    return `${winner.mpnId} has received fewer referrals (${winner.received} vs ${loc.received})`;
-  }
-  return `${winner.mpnId} has as many referrals (${winner.received}) and a smaller MPN ID`;
+function whyWinnerRanksFirst(loc: PreparedLocation, ctx: ExplainContext, winnerIndex: number, winnerClaim: boolean): string {
+  const winner = ctx.locations[winnerIndex]?.mpnId ?? '';
+  if (winnerClaim && !ctx.claims.has(loc.mpnId)) return `${winner} holds a CPOR claim on the customer`;
+  const theirs = ctx.received[winnerIndex] ?? 0;
+  const mine = ctx.received[loc.index] ?? 0;
+  if (theirs < mine) return `${winner} has received fewer referrals (${theirs} vs ${mine})`;
+  return `${winner} has as many referrals (${theirs}) and a smaller MPN ID`;
 }
 
 /**
@@ -70,7 +74,7 @@ export function explainLeftOut(ctx: ExplainContext): string[] {
   const all: Named[] = names.map((name, i) => ({ name, lower: lowers[i] ?? '' }));
   const lines: string[] = [];
   for (const loc of ctx.locations) {
-    if (ctx.picked.includes(loc)) continue;
+    if (ctx.picked.includes(loc.index)) continue;
     lines.push(`${loc.mpnId}: ${explainOne(loc, ctx, all)}`);
   }
   return lines;

@@ -1,17 +1,10 @@
 import { parseDay } from './dates.ts';
-import { firstFailingLocationRule, isEndorsed } from './eligibility.ts';
-import { ranksBefore, splitAmong } from './assignment.ts';
+import { coverOf, ranksBefore, splitAmong } from './assignment.ts';
 import { explainLeftOut, type Decision } from './explain.ts';
 import { prepareEndorsements, prepareLocations, type PreparedLocation } from './prepared.ts';
+import { LocationTable } from './table.ts';
 import { requestedWorkloads } from './workloads.ts';
-import type {
-  Assignment,
-  Location,
-  MatchOptions,
-  MatchResult,
-  Partner,
-  ReferralRequest,
-} from './types.ts';
+import type { Assignment, Location, MatchOptions, MatchResult, Partner, ReferralRequest } from './types.ts';
 
 /** What a {@link Matcher} is built from: the network as it stands on `asOf`. */
 export interface MatcherInput {
@@ -21,14 +14,13 @@ export interface MatcherInput {
 }
 
 const NONE: ReadonlySet<string> = new Set();
-const NO_LOCATIONS: readonly PreparedLocation[] = [];
 
 /**
  * Matches referrals to partner locations by the rules of shared/contracts/matching.md.
  *
  * Built once per batch: it resolves every date against `asOf`, works out each partner's valid
- * endorsements, and indexes the locations that can receive work at all (active, not paused) by
- * country and language, so a referral only looks at the locations that could serve its customer.
+ * endorsements, and lays the locations out in a {@link LocationTable} indexed by country and
+ * language, so a referral only looks at the locations that could serve its customer.
  * It keeps the round-robin counters: each referral a location receives adds 1 before the next
  * {@link Matcher.match} call, as the contract's batch rule requires. Nothing else is mutable,
  * and the caller's input objects are never changed.
@@ -36,41 +28,31 @@ const NO_LOCATIONS: readonly PreparedLocation[] = [];
 export class Matcher {
   readonly asOf: string;
   private readonly locations: readonly PreparedLocation[];
-  private readonly byMpnId: ReadonlyMap<string, PreparedLocation>;
-  private readonly available: ReadonlyMap<string, ReadonlyMap<string, readonly PreparedLocation[]>>;
-  private readonly candidates: PreparedLocation[] = [];
+  private readonly byMpnId: ReadonlyMap<string, number>;
+  private readonly table: LocationTable;
+  private readonly candidates: Int32Array;
+  private readonly wanted: Uint32Array;
 
   /** @throws DomainError `invalid-date` for a date that does not parse, `duplicate-mpn-id` for a repeated location. */
   constructor(input: MatcherInput) {
     this.asOf = input.asOf;
     const asOf = parseDay(input.asOf, 'asOf');
     this.locations = prepareLocations(input.locations, prepareEndorsements(input.partners, asOf), asOf);
-    this.byMpnId = new Map(this.locations.map((loc) => [loc.mpnId, loc]));
-    const available = new Map<string, Map<string, PreparedLocation[]>>();
-    for (const loc of this.locations) {
-      if (loc.departed || loc.pausedUntil !== null) continue;
-      let byLanguage = available.get(loc.country);
-      if (byLanguage === undefined) {
-        byLanguage = new Map();
-        available.set(loc.country, byLanguage);
-      }
-      for (const language of loc.languageList) {
-        const bucket = byLanguage.get(language);
-        if (bucket === undefined) byLanguage.set(language, [loc]);
-        else bucket.push(loc);
-      }
-    }
-    this.available = available;
+    this.byMpnId = new Map(this.locations.map((loc) => [loc.mpnId, loc.index]));
+    this.table = new LocationTable(this.locations);
+    this.candidates = new Int32Array(this.table.size);
+    this.wanted = new Uint32Array(this.table.words);
   }
 
   /** The round-robin counter of a location as it stands now in the batch, or undefined if unknown. */
   referralsReceived(mpnId: string): number | undefined {
-    return this.byMpnId.get(mpnId)?.received;
+    const index = this.byMpnId.get(mpnId);
+    return index === undefined ? undefined : this.table.received[index];
   }
 
   /** Every location's counter as it stands now, in input order, for persisting after a batch. */
   receivedCounts(): Map<string, number> {
-    return new Map(this.locations.map((loc) => [loc.mpnId, loc.received]));
+    return new Map(this.locations.map((loc) => [loc.mpnId, this.table.received[loc.index] ?? 0]));
   }
 
   /** Matches referrals one after another, in order, as one batch. */
@@ -81,54 +63,64 @@ export class Matcher {
   /**
    * Matches one referral: a single location taking all of W if any can, else a split over at
    * most three locations, with the rest to the FastTrack Center. Then adds 1 to the counter of
-   * every location that received a part.
+   * every location that received a part, however many workloads it got.
+   *
+   * The scan below applies rules 1–7 on the table; it must agree with `eligibility.ts`, which the
+   * explanations use, and the property tests check that it does.
    *
    * @throws DomainError `no-workloads` when the referral requests nothing.
    */
   match(referral: ReferralRequest, options: MatchOptions = {}): MatchResult {
     const workloads = requestedWorkloads(referral.workloads, referral.id);
     const { customer } = referral;
+    const table = this.table;
     const exclude = referral.exclude.length === 0 ? NONE : new Set(referral.exclude);
     const claims = customer.cporClaims.length === 0 ? NONE : new Set(customer.cporClaims.map((c) => c.mpnId));
-    const bucket = this.available.get(customer.country)?.get(customer.language) ?? NO_LOCATIONS;
     const total = workloads.lowers.length;
+    const bits = workloads.lowers.map((lower) => table.bitOf(lower));
+    const wanted = this.wanted;
+    wanted.fill(0);
+    for (const bit of bits) if (bit >= 0) wanted[bit >>> 5] = (wanted[bit >>> 5] ?? 0) | (1 << (bit & 31));
 
     const candidates = this.candidates;
-    candidates.length = 0;
-    let winner: PreparedLocation | null = null;
+    let candidateCount = 0;
+    let winner = -1;
     let winnerClaim = false;
-    for (const loc of bucket) {
-      if (firstFailingLocationRule(loc, customer, exclude) !== null) continue;
-      let cover = 0;
-      for (const lower of workloads.lowers) if (isEndorsed(loc, lower)) cover++;
+    const { seats, industry } = customer;
+    for (const loc of table.availableFor(customer.country, customer.language)) {
+      const cover = coverOf(table, loc, wanted);
       if (cover === 0) continue;
-      candidates.push(loc);
+      if (seats < (table.minSeats[loc] ?? 0) || seats > (table.maxSeats[loc] ?? 0)) continue;
+      const industries = table.industries[loc];
+      if (industries && !industries.has(industry)) continue;
+      if (exclude.size !== 0 && exclude.has(table.mpnIds[loc] ?? '')) continue;
+      candidates[candidateCount++] = loc;
       if (cover !== total) continue;
-      const claim = claims.has(loc.mpnId);
-      if (winner === null || ranksBefore(loc, claim, total, winner, winnerClaim, total)) {
+      const claim = claims.size !== 0 && claims.has(table.mpnIds[loc] ?? '');
+      if (winner < 0 || ranksBefore(table, loc, claim, total, winner, winnerClaim, total)) {
         winner = loc;
         winnerClaim = claim;
       }
     }
 
-    const open = workloads.lowers.map(() => true);
+    const open = bits.map(() => true);
     const assignments: Assignment[] = [];
-    const picked: PreparedLocation[] = [];
+    const picked: number[] = [];
     let decision: Decision;
-    if (winner !== null) {
+    if (winner >= 0) {
       open.fill(false);
       picked.push(winner);
       assignments.push({
-        mpnId: winner.mpnId,
+        mpnId: table.mpnIds[winner] ?? '',
         workloads: [...workloads.names],
         basis: winnerClaim ? 'cpor-claim' : 'round-robin',
       });
       decision = { kind: 'single', winner, winnerClaim };
     } else {
-      for (const part of splitAmong(candidates, workloads.lowers, open, claims)) {
-        picked.push(part.loc);
+      for (const part of splitAmong(table, candidates, candidateCount, bits, open, wanted, claims)) {
+        picked.push(part.location);
         assignments.push({
-          mpnId: part.loc.mpnId,
+          mpnId: table.mpnIds[part.location] ?? '',
           workloads: part.taken.map((i) => workloads.names[i] ?? ''),
           basis: part.claim ? 'cpor-claim' : 'round-robin',
         });
@@ -140,8 +132,18 @@ export class Matcher {
     const explanation =
       options.explain === false
         ? []
-        : explainLeftOut({ locations: this.locations, picked, workloads, customer, exclude, claims, open, decision });
-    for (const loc of picked) loc.received += 1;
+        : explainLeftOut({
+            locations: this.locations,
+            received: table.received,
+            picked,
+            workloads,
+            customer,
+            exclude,
+            claims,
+            open,
+            decision,
+          });
+    for (const loc of picked) table.received[loc] = (table.received[loc] ?? 0) + 1;
     return { referralId: referral.id, assignments, ftc, explanation };
   }
 }

@@ -12,9 +12,11 @@ export interface Endorsements {
 /**
  * A location with everything that does not change during a batch worked out once: bounds as
  * numbers, sets for membership, its partner's endorsements, and whether it is paused on `asOf`.
- * Only `received` changes, as the batch hands out referrals.
+ * Immutable: the batch's counters live in the matcher's table, at `index`.
  */
 export interface PreparedLocation {
+  /** Position in the input, and in every array of the location table. */
+  readonly index: number;
   readonly mpnId: string;
   readonly country: string;
   readonly languages: ReadonlySet<string>;
@@ -27,7 +29,7 @@ export interface PreparedLocation {
   /** The day the pause ends, set only when the location is paused on `asOf`. */
   readonly pausedUntil: number | null;
   readonly endorsements: Endorsements;
-  received: number;
+  readonly referralsReceived: number;
 }
 
 const NO_ENDORSEMENTS: Endorsements = { valid: new Set(), expired: new Map() };
@@ -81,6 +83,7 @@ export function prepareLocations(
     const languageList = [...new Set(loc.languages)];
     const industryList = [...new Set(loc.industries)];
     return {
+      index: i,
       mpnId: loc.mpnId,
       country: loc.country,
       languages: new Set(languageList),
@@ -92,7 +95,7 @@ export function prepareLocations(
       departed: loc.status === 'departed',
       pausedUntil: pausedUntil !== null && asOf < pausedUntil ? pausedUntil : null,
       endorsements: endorsements.get(loc.partnerId) ?? NO_ENDORSEMENTS,
-      received: loc.referralsReceived,
+      referralsReceived: loc.referralsReceived,
     };
   });
 }

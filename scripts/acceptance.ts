@@ -1,0 +1,44 @@
+/**
+ * `npm run --silent acceptance < events.json`: the acceptance contract's command
+ * (shared/contracts/acceptance.md). Prints one JSON report on stdout; bad input exits 2 with one
+ * line on stderr naming the field or the referral, and nothing on stdout.
+ */
+import { computeAcceptance } from '../domain/acceptance/compute.ts';
+import { parseAcceptanceInput } from '../domain/acceptance/schema.ts';
+import { isDomainError } from '../domain/errors.ts';
+
+const BAD_INPUT = 2;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new BadJson(`input: not valid JSON (${reason})`);
+  }
+}
+
+class BadJson extends Error {}
+
+async function main(): Promise<number> {
+  try {
+    const input = parseAcceptanceInput(parseJson(await readStdin()));
+    const report = computeAcceptance(input);
+    process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof BadJson || isDomainError(error)) {
+      process.stderr.write(`${error.message.replace(/\s+/g, ' ')}\n`);
+      return BAD_INPUT;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main();
