@@ -1,5 +1,3 @@
-import { distance } from 'fastest-levenshtein';
-
 /**
  * Maps a misspelt word to the closest word the router was trained on, so "referals" or
  * "acceptence" still find their topic. Short words are left alone: at three letters almost every
@@ -34,7 +32,7 @@ export class SpellingCorrector {
     let bestCount = 0;
     for (let len = word.length - maxEdits; len <= word.length + maxEdits; len++) {
       for (const candidate of this.byLength.get(len) ?? []) {
-        const d = distance(word, candidate);
+        const d = editDistance(word, candidate, maxEdits);
         const count = this.known.get(candidate) ?? 0;
         if (d < bestDistance || (d === bestDistance && count > bestCount)) {
           best = candidate;
@@ -48,4 +46,34 @@ export class SpellingCorrector {
     this.cache.set(word, result);
     return result;
   }
+}
+
+/**
+ * Optimal string alignment distance: Levenshtein plus swapped neighbours as one edit, because
+ * "pasue" for "pause" is the commonest typo in chat. Stops early once `limit` is exceeded.
+ */
+export function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    const row: number[] = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      const prev = rows[i - 1] ?? [];
+      let d = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        d = Math.min(d, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      }
+      row.push(d);
+      rowMin = Math.min(rowMin, d);
+    }
+    if (i > 0 && rowMin > limit) return limit + 1;
+    rows.push(row);
+  }
+  return rows[a.length]?.[b.length] ?? limit + 1;
 }

@@ -37,9 +37,12 @@ export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
 }
 
+/** Words whose Porter stem collides with a command word ("helpful" would become "help"). */
+const KEEP_WHOLE = new Set(['helpful', 'helpfull', 'unhelpful']);
+
 /** Porter stem; numbers stay as they are so "80" and "300" keep their meaning. */
 export function stem(word: string): string {
-  return /^\d+$/.test(word) ? word : stemmer(word);
+  return /^\d+$/.test(word) || KEEP_WHOLE.has(word) ? word : stemmer(word);
 }
 
 /** Content tokens of a text: stopwords dropped, everything stemmed. */

@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.ts';
 import { parseInstant } from './instant.ts';
+import { OfferSlots } from './offers.ts';
 import { DEFAULT_QUARTER_SCHEME, quarterLabel, quarterOrdinalOfMs } from './quarters.ts';
 import type { QuarterScheme } from './quarters.ts';
 import { DEFAULT_TARGET, acceptNeeded, meetsTarget, roundRate, targetFraction } from './target.ts';
@@ -7,17 +8,15 @@ import type { TargetFraction } from './target.ts';
 import type { AcceptanceQuery, AcceptanceReport, AcceptanceRow, AnswerType, LoggedEvent } from './types.ts';
 
 /*
- * Each offer, keyed by MPN ID then referral ID, is packed into one small integer:
- * `(quarterOrdinal + 1) << 2 | answer`. A zero quarter part means "answer seen, no offer yet", which
- * lets events arrive in any order while the pass allocates nothing per event beyond map entries.
+ * Each offer's slot state packs `(quarterOrdinal + 1) << 2 | answer`. A zero quarter part means
+ * "answer seen, no offer yet", which lets events arrive in any order while the pass allocates
+ * nothing per event beyond new slots.
  */
 const NOT_EVENT = -1;
 const OFFERED = 0;
 const ACCEPTED = 1;
 const DECLINED = 2;
 const EXPIRED = 3;
-
-type OffersByLocation = Map<string, Map<string, number>>;
 
 /**
  * Computes each location's acceptance rate per quarter, as the acceptance contract
@@ -43,7 +42,8 @@ type OffersByLocation = Map<string, Map<string, number>>;
  * `acceptance.bad-date` for an unreadable `at`, `acceptance.bad-event` for an acceptance event
  * without IDs; also `acceptance.bad-as-of` and `acceptance.bad-target`.
  *
- * Linear in the number of events: one pass, one map lookup per level per event.
+ * Linear in the number of events: one pass, with one lookup in a map keyed by referral ID and
+ * one in a small map of MPN IDs per event.
  */
 export function computeAcceptance(query: AcceptanceQuery): AcceptanceReport {
   const asOfMs = parseInstant(query.asOf);
@@ -70,8 +70,9 @@ function eventKind(type: string): number {
   }
 }
 
-function collectOffers(events: Iterable<LoggedEvent>, asOfMs: number): OffersByLocation {
-  const offers: OffersByLocation = new Map();
+function collectOffers(events: Iterable<LoggedEvent>, asOfMs: number): OfferSlots {
+  const offers = new OfferSlots();
+  const state = offers.state;
   for (const event of events) {
     const kind = eventKind(event.type);
     if (kind === NOT_EVENT) continue;
@@ -92,16 +93,12 @@ function collectOffers(events: Iterable<LoggedEvent>, asOfMs: number): OffersByL
     }
     if (ms > asOfMs) continue;
 
-    let byReferral = offers.get(mpnId);
-    if (byReferral === undefined) {
-      byReferral = new Map();
-      offers.set(mpnId, byReferral);
-    }
-    const packed = byReferral.get(referralId) ?? 0;
+    const slot = offers.slotOf(referralId, mpnId);
+    const packed = state[slot] ?? 0;
     if (kind === OFFERED) {
       const quarter = quarterOrdinalOfMs(ms) + 1;
       const known = packed >> 2;
-      if (known === 0 || quarter < known) byReferral.set(referralId, (quarter << 2) | (packed & 3));
+      if (known === 0 || quarter < known) state[slot] = (quarter << 2) | (packed & 3);
     } else if ((packed & 3) !== 0) {
       throw new DomainError(
         'acceptance.duplicate-answer',
@@ -111,7 +108,7 @@ function collectOffers(events: Iterable<LoggedEvent>, asOfMs: number): OffersByL
         { referralId, mpnId, at: event.at },
       );
     } else {
-      byReferral.set(referralId, packed | kind);
+      state[slot] = packed | kind;
     }
   }
   return offers;
@@ -124,30 +121,45 @@ interface QuarterCounts {
   pending: number;
 }
 
-function buildRows(offers: OffersByLocation, scheme: QuarterScheme, target: TargetFraction): AcceptanceRow[] {
-  const rows: AcceptanceRow[] = [];
-  for (const mpnId of [...offers.keys()].sort()) {
-    const byQuarter = new Map<number, QuarterCounts>();
-    for (const [referralId, packed] of offers.get(mpnId) ?? []) {
-      const quarter = packed >> 2;
-      const answer = packed & 3;
-      if (quarter === 0) throw answerWithoutOffer(referralId, mpnId, answer);
-      let counts = byQuarter.get(quarter);
-      if (counts === undefined) {
-        counts = { accepted: 0, declined: 0, expired: 0, pending: 0 };
-        byQuarter.set(quarter, counts);
-      }
-      if (answer === ACCEPTED) counts.accepted++;
-      else if (answer === DECLINED) counts.declined++;
-      else if (answer === EXPIRED) counts.expired++;
-      else counts.pending++;
+function buildRows(offers: OfferSlots, scheme: QuarterScheme, target: TargetFraction): AcceptanceRow[] {
+  const byLocation = offers.mpnIds.map(() => new Map<number, QuarterCounts>());
+  for (let slot = 0; slot < offers.size; slot++) {
+    const packed = offers.state[slot] ?? 0;
+    const location = offers.location[slot] ?? 0;
+    const quarter = packed >> 2;
+    const answer = packed & 3;
+    if (quarter === 0) throw answerWithoutOffer(offers.referralId[slot] ?? '', offers.mpnIds[location] ?? '', answer);
+    const byQuarter = byLocation[location];
+    if (byQuarter === undefined) continue;
+    let counts = byQuarter.get(quarter);
+    if (counts === undefined) {
+      counts = { accepted: 0, declined: 0, expired: 0, pending: 0 };
+      byQuarter.set(quarter, counts);
     }
+    if (answer === ACCEPTED) counts.accepted++;
+    else if (answer === DECLINED) counts.declined++;
+    else if (answer === EXPIRED) counts.expired++;
+    else counts.pending++;
+  }
+
+  const order = offers.mpnIds.map((_, location) => location);
+  order.sort((a, b) => compareStrings(offers.mpnIds[a] ?? '', offers.mpnIds[b] ?? ''));
+  const rows: AcceptanceRow[] = [];
+  for (const location of order) {
+    const byQuarter = byLocation[location];
+    if (byQuarter === undefined) continue;
+    const mpnId = offers.mpnIds[location] ?? '';
     for (const quarter of [...byQuarter.keys()].sort((a, b) => a - b)) {
       const counts = byQuarter.get(quarter);
       if (counts !== undefined) rows.push(toRow(mpnId, quarterLabel(quarter - 1, scheme), counts, target));
     }
   }
   return rows;
+}
+
+/** Plain string order (UTF-16 code units), as `Array.prototype.sort` uses without a comparator. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function toRow(mpnId: string, quarter: string, c: QuarterCounts, target: TargetFraction): AcceptanceRow {

@@ -2,7 +2,7 @@ import { parseDay } from './dates.ts';
 import { coverOf, ranksBefore, splitAmong } from './assignment.ts';
 import { explainLeftOut, type Decision } from './explain.ts';
 import { prepareEndorsements, prepareLocations, type PreparedLocation } from './prepared.ts';
-import { LocationTable } from './table.ts';
+import { LocationTable, popcount } from './table.ts';
 import { requestedWorkloads } from './workloads.ts';
 import type { Assignment, Location, MatchOptions, MatchResult, Partner, ReferralRequest } from './types.ts';
 
@@ -87,16 +87,24 @@ export class Matcher {
     let winner = -1;
     let winnerClaim = false;
     const { seats, industry } = customer;
-    for (const loc of table.availableFor(customer.country, customer.language)) {
-      const cover = coverOf(table, loc, wanted);
+    const { masks, minSeats, maxSeats, industries, mpnIds } = table;
+    // One 32-bit word covers up to 32 workloads, the usual case; its shortcut skips the word loop.
+    const oneWord = table.words === 1;
+    const wanted0 = wanted[0] ?? 0;
+    const checkExclude = exclude.size !== 0;
+    const checkClaims = claims.size !== 0;
+    const available = table.availableFor(customer.country, customer.language);
+    for (let j = 0; j < available.length; j++) {
+      const loc = available[j] ?? 0;
+      const cover = oneWord ? popcount((masks[loc] ?? 0) & wanted0) : coverOf(table, loc, wanted);
       if (cover === 0) continue;
-      if (seats < (table.minSeats[loc] ?? 0) || seats > (table.maxSeats[loc] ?? 0)) continue;
-      const industries = table.industries[loc];
-      if (industries && !industries.has(industry)) continue;
-      if (exclude.size !== 0 && exclude.has(table.mpnIds[loc] ?? '')) continue;
+      if (seats < (minSeats[loc] ?? 0) || seats > (maxSeats[loc] ?? 0)) continue;
+      const served = industries[loc];
+      if (served && !served.has(industry)) continue;
+      if (checkExclude && exclude.has(mpnIds[loc] ?? '')) continue;
       candidates[candidateCount++] = loc;
       if (cover !== total) continue;
-      const claim = claims.size !== 0 && claims.has(table.mpnIds[loc] ?? '');
+      const claim = checkClaims && claims.has(mpnIds[loc] ?? '');
       if (winner < 0 || ranksBefore(table, loc, claim, total, winner, winnerClaim, total)) {
         winner = loc;
         winnerClaim = claim;

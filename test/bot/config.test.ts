@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../bot/config.ts';
+
+const CWD = path.resolve('/srv/bot');
+const APP_ID = '11111111-2222-3333-4444-555555555555';
+const TENANT_A = 'aaaaaaaa-0000-0000-0000-000000000001';
+const TENANT_B = 'bbbbbbbb-0000-0000-0000-000000000002';
+
+/** Runs loadConfig and returns the ConfigError it must throw. */
+function configError(env: Record<string, string | undefined>): ConfigError {
+  let caught: unknown;
+  try {
+    loadConfig(env, CWD);
+  } catch (err) {
+    caught = err;
+  }
+  assert.ok(caught instanceof ConfigError, `expected a ConfigError, got ${String(caught)}`);
+  assert.equal(caught.name, 'ConfigError');
+  return caught;
+}
+
+describe('bot/config loadConfig', () => {
+  describe('defaults', () => {
+    it('uses port 3978, ./.data under cwd, MultiTenant, no tenant filter and auth off without an app id', () => {
+      const config = loadConfig({}, CWD);
+      assert.equal(config.port, 3978);
+      assert.equal(config.dataDir, path.join(CWD, '.data'));
+      assert.equal(config.microsoftAppType, 'MultiTenant');
+      assert.equal(config.authDisabled, true);
+      assert.equal(config.production, false);
+      assert.equal(config.microsoftAppId, '');
+      assert.equal(config.microsoftAppPassword, '');
+      assert.equal(config.microsoftAppTenantId, '');
+      assert.deepEqual(config.allowedTenants, []);
+      assert.equal(config.maxBodyBytes, 256 * 1024);
+    });
+
+    it('treats blank values like missing ones', () => {
+      const config = loadConfig({ PORT: '  ', DATA_DIR: ' ', MicrosoftAppType: '', MicrosoftAppId: '   ' }, CWD);
+      assert.equal(config.port, 3978);
+      assert.equal(config.dataDir, path.join(CWD, '.data'));
+      assert.equal(config.microsoftAppType, 'MultiTenant');
+      assert.equal(config.authDisabled, true);
+    });
+
+    it('resolves a relative DATA_DIR against cwd and keeps an absolute one', () => {
+      assert.equal(loadConfig({ DATA_DIR: 'state/db' }, CWD).dataDir, path.join(CWD, 'state', 'db'));
+      const absolute = path.resolve('/var/lib/bot');
+      assert.equal(loadConfig({ DATA_DIR: absolute }, CWD).dataDir, absolute);
+    });
+
+    it('reads PORT, including 0 (any free port)', () => {
+      assert.equal(loadConfig({ PORT: '8080' }, CWD).port, 8080);
+      assert.equal(loadConfig({ PORT: '0' }, CWD).port, 0);
+      assert.equal(loadConfig({ PORT: '65535' }, CWD).port, 65535);
+    });
+
+    it('turns auth on with an app id and password', () => {
+      const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret' }, CWD);
+      assert.equal(config.authDisabled, false);
+      assert.equal(config.microsoftAppId, APP_ID);
+      assert.equal(config.microsoftAppPassword, 'secret');
+    });
+
+    it('accepts a complete production configuration', () => {
+      const config = loadConfig(
+        {
+          NODE_ENV: 'production',
+          MicrosoftAppId: APP_ID,
+          MicrosoftAppPassword: 'secret',
+          MicrosoftAppType: 'SingleTenant',
+          MicrosoftAppTenantId: TENANT_A,
+        },
+        CWD,
+      );
+      assert.equal(config.production, true);
+      assert.equal(config.authDisabled, false);
+      assert.equal(config.microsoftAppType, 'SingleTenant');
+      assert.equal(config.microsoftAppTenantId, TENANT_A);
+    });
+
+    it('accepts UserAssignedMSI without a password', () => {
+      const config = loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI' }, CWD);
+      assert.equal(config.microsoftAppType, 'UserAssignedMSI');
+      assert.equal(config.authDisabled, false);
+    });
+  });
+
+  describe('refusals', () => {
+    it('refuses production without MicrosoftAppId and says why', () => {
+      const err = configError({ NODE_ENV: 'production' });
+      assert.equal(err.problems.length, 1);
+      assert.match(err.message, /MicrosoftAppId/);
+      assert.match(err.message, /NODE_ENV=production/);
+      assert.match(err.message, /unauthenticated/);
+    });
+
+    it('reports several problems together in one error', () => {
+      const err = configError({
+        NODE_ENV: 'production',
+        MicrosoftAppType: 'SingleTenant',
+        ALLOWED_TENANTS: 'not a tenant',
+      });
+      assert.equal(err.problems.length, 3, err.message);
+      assert.ok(err.problems.some((p) => p.startsWith('MicrosoftAppId:')), err.message);
+      assert.ok(err.problems.some((p) => p.startsWith('MicrosoftAppTenantId:')), err.message);
+      assert.ok(err.problems.some((p) => p.startsWith('ALLOWED_TENANTS:')), err.message);
+      for (const p of err.problems) assert.ok(err.message.includes(p), `message lists "${p}"`);
+    });
+
+    it('reports every schema problem together too', () => {
+      const err = configError({ PORT: 'abc', MicrosoftAppType: 'Nope' });
+      assert.equal(err.problems.length, 2, err.message);
+      assert.ok(err.problems.some((p) => p.startsWith('PORT:')), err.message);
+      assert.ok(err.problems.some((p) => p.startsWith('MicrosoftAppType:')), err.message);
+    });
+
+    for (const port of ['abc', '-1', '3.5', '65536', '99999', '1e3']) {
+      it(`refuses PORT=${JSON.stringify(port)}`, () => {
+        const err = configError({ PORT: port });
+        assert.equal(err.problems.length, 1, err.message);
+        assert.match(err.problems[0] ?? '', /^PORT: /);
+      });
+    }
+
+    it('refuses an unknown MicrosoftAppType', () => {
+      const err = configError({ MicrosoftAppType: 'multitenant' });
+      assert.match(err.problems[0] ?? '', /^MicrosoftAppType: /);
+    });
+
+    it('refuses SingleTenant without a tenant id', () => {
+      const err = configError({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret', MicrosoftAppType: 'SingleTenant' });
+      assert.deepEqual(err.problems, ['MicrosoftAppTenantId: required with MicrosoftAppType=SingleTenant']);
+    });
+
+    it('refuses an app id without a password', () => {
+      const err = configError({ MicrosoftAppId: APP_ID });
+      assert.equal(err.problems.length, 1, err.message);
+      assert.match(err.problems[0] ?? '', /^MicrosoftAppPassword: required with MicrosoftAppType=MultiTenant/);
+    });
+
+    it('refuses a whitespace-only password', () => {
+      const err = configError({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: '   ' });
+      assert.match(err.problems[0] ?? '', /^MicrosoftAppPassword: /);
+    });
+  });
+
+  describe('ALLOWED_TENANTS', () => {
+    it('parses a comma-separated list, trimming spaces and dropping empty entries', () => {
+      const config = loadConfig({ ALLOWED_TENANTS: ` ${TENANT_A} ,,${TENANT_B}, ` }, CWD);
+      assert.deepEqual(config.allowedTenants, [TENANT_A, TENANT_B]);
+    });
+
+    it('accepts a single tenant', () => {
+      assert.deepEqual(loadConfig({ ALLOWED_TENANTS: TENANT_A }, CWD).allowedTenants, [TENANT_A]);
+    });
+
+    it('is empty (every tenant allowed) when blank', () => {
+      assert.deepEqual(loadConfig({ ALLOWED_TENANTS: ' , ' }, CWD).allowedTenants, []);
+    });
+
+    for (const bad of ['contoso.onmicrosoft.com', 'short', `${TENANT_A};${TENANT_B}`, 'zzzzzzzz-0000']) {
+      it(`refuses ${JSON.stringify(bad)} and names the bad value`, () => {
+        const err = configError({ ALLOWED_TENANTS: `${TENANT_A},${bad}` });
+        assert.equal(err.problems.length, 1, err.message);
+        assert.match(err.problems[0] ?? '', /^ALLOWED_TENANTS: /);
+        assert.ok(err.message.includes(`"${bad}"`), err.message);
+      });
+    }
+  });
+});
