@@ -50,7 +50,7 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
       const body = parseActivity(Buffer.concat(chunks).toString('utf-8'));
       if (match === null || body === undefined) {
         malformed++;
-        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"NotFound"}}');
+        respond(res, 404, '{"error":{"code":"NotFound"}}');
         return;
       }
       received++;
@@ -60,7 +60,7 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
       const waiter = replyTo === undefined ? undefined : waiters.get(keyOf(conversation, replyTo));
       if (waiter === undefined) unexpected++;
       else waiter.settle(true);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `r${nextId++}` }));
+      respond(res, 200, JSON.stringify({ id: `r${nextId++}` }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,6 +90,13 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
         server.closeAllConnections();
       }),
   };
+}
+
+/** restify patches http.ServerResponse process-wide (writeHead returns nothing), so no chaining. */
+function respond(res: http.ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json');
+  res.end(body);
 }
 
 function keyOf(conversationId: string, activityId: string): string {

@@ -16,6 +16,7 @@ export function median(values: readonly number[]): number {
 /** Fixed significant-ish formatting so the table stays readable from µs to thousands. */
 export function fmt(x: number): string {
   if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return String(x);
   const abs = Math.abs(x);
   if (abs >= 100) return x.toFixed(0);
   if (abs >= 10) return x.toFixed(1);

@@ -29,6 +29,7 @@ export class JsonStore<T> {
   private queue: Promise<unknown> = Promise.resolve();
   private waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private draining: Promise<void> | null = null;
+  private readonly reloadListeners: Array<(data: T) => void> = [];
 
   private constructor(
     private readonly db: Low<T>,
@@ -97,6 +98,11 @@ export class JsonStore<T> {
     });
   }
 
+  /** Called after memory was reloaded from the file, so indexes built on the data can be rebuilt. */
+  onReload(listener: (data: T) => void): void {
+    this.reloadListeners.push(listener);
+  }
+
   /** Waits for every queued mutation and write. */
   async flush(): Promise<void> {
     await this.queue;
@@ -123,6 +129,7 @@ export class JsonStore<T> {
         // reload just discarded, including those applied while the write was in flight.
         const lost = [...batch, ...this.waiting.splice(0)];
         this.db.data = this.validate(JSON.parse(readFileSync(this.file, 'utf-8')));
+        for (const listener of this.reloadListeners) listener(this.db.data);
         for (const w of lost) w.reject(err);
       }
     }

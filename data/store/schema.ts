@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import {
+  locationRecordSchema,
+  partnerRecordSchema,
+  programEventSchema,
+  referralSchema,
+  userRecordSchema,
+} from './program-schema.ts';
 
 const iso = z.string().min(1);
 
@@ -31,10 +38,28 @@ export const storeSchema = z.object({
   faqFeedback: z.array(feedback).default([]),
   unanswered: z.array(unanswered).default([]),
   greetedConversations: z.array(greeted).default([]),
+  partners: z.array(partnerRecordSchema).default([]),
+  locations: z.array(locationRecordSchema).default([]),
+  referrals: z.array(referralSchema).default([]),
+  events: z.array(programEventSchema).default([]),
+  users: z.array(userRecordSchema).default([]),
+  /** Set once the demo seed (or real data) was loaded, so a restart never re-seeds. */
+  seededAt: z.string().nullable().default(null),
 });
 
 export type StoreData = z.infer<typeof storeSchema>;
 
 export function emptyStore(): StoreData {
-  return { version: 1, faqFeedback: [], unanswered: [], greetedConversations: [] };
+  return {
+    version: 1,
+    faqFeedback: [],
+    unanswered: [],
+    greetedConversations: [],
+    partners: [],
+    locations: [],
+    referrals: [],
+    events: [],
+    users: [],
+    seededAt: null,
+  };
 }

@@ -1,8 +1,9 @@
 import { parseDay } from './dates.ts';
-import { coverOf, ranksBefore, splitAmong } from './assignment.ts';
+import { splitAmong } from './assignment.ts';
 import { explainLeftOut, type Decision } from './explain.ts';
+import { ScanResult, scanAvailable } from './scan.ts';
 import { prepareEndorsements, prepareLocations, type PreparedLocation } from './prepared.ts';
-import { LocationTable, popcount } from './table.ts';
+import { LocationTable } from './table.ts';
 import { requestedWorkloads } from './workloads.ts';
 import type { Assignment, Location, MatchOptions, MatchResult, Partner, ReferralRequest } from './types.ts';
 
@@ -30,7 +31,7 @@ export class Matcher {
   private readonly locations: readonly PreparedLocation[];
   private readonly byMpnId: ReadonlyMap<string, number>;
   private readonly table: LocationTable;
-  private readonly candidates: Int32Array;
+  private readonly scan: ScanResult;
   private readonly wanted: Uint32Array;
 
   /** @throws DomainError `invalid-date` for a date that does not parse, `duplicate-mpn-id` for a repeated location. */
@@ -40,7 +41,7 @@ export class Matcher {
     this.locations = prepareLocations(input.locations, prepareEndorsements(input.partners, asOf), asOf);
     this.byMpnId = new Map(this.locations.map((loc) => [loc.mpnId, loc.index]));
     this.table = new LocationTable(this.locations);
-    this.candidates = new Int32Array(this.table.size);
+    this.scan = new ScanResult(this.table.size);
     this.wanted = new Uint32Array(this.table.words);
   }
 
@@ -65,9 +66,6 @@ export class Matcher {
    * most three locations, with the rest to the FastTrack Center. Then adds 1 to the counter of
    * every location that received a part, however many workloads it got.
    *
-   * The scan below applies rules 1–7 on the table; it must agree with `eligibility.ts`, which the
-   * explanations use, and the property tests check that it does.
-   *
    * @throws DomainError `no-workloads` when the referral requests nothing.
    */
   match(referral: ReferralRequest, options: MatchOptions = {}): MatchResult {
@@ -76,40 +74,15 @@ export class Matcher {
     const table = this.table;
     const exclude = referral.exclude.length === 0 ? NONE : new Set(referral.exclude);
     const claims = customer.cporClaims.length === 0 ? NONE : new Set(customer.cporClaims.map((c) => c.mpnId));
-    const total = workloads.lowers.length;
     const bits = workloads.lowers.map((lower) => table.bitOf(lower));
     const wanted = this.wanted;
     wanted.fill(0);
     for (const bit of bits) if (bit >= 0) wanted[bit >>> 5] = (wanted[bit >>> 5] ?? 0) | (1 << (bit & 31));
 
-    const candidates = this.candidates;
-    let candidateCount = 0;
-    let winner = -1;
-    let winnerClaim = false;
-    const { seats, industry } = customer;
-    const { masks, minSeats, maxSeats, industries, mpnIds } = table;
-    // One 32-bit word covers up to 32 workloads, the usual case; its shortcut skips the word loop.
-    const oneWord = table.words === 1;
-    const wanted0 = wanted[0] ?? 0;
-    const checkExclude = exclude.size !== 0;
-    const checkClaims = claims.size !== 0;
-    const available = table.availableFor(customer.country, customer.language);
-    for (let j = 0; j < available.length; j++) {
-      const loc = available[j] ?? 0;
-      const cover = oneWord ? popcount((masks[loc] ?? 0) & wanted0) : coverOf(table, loc, wanted);
-      if (cover === 0) continue;
-      if (seats < (minSeats[loc] ?? 0) || seats > (maxSeats[loc] ?? 0)) continue;
-      const served = industries[loc];
-      if (served && !served.has(industry)) continue;
-      if (checkExclude && exclude.has(mpnIds[loc] ?? '')) continue;
-      candidates[candidateCount++] = loc;
-      if (cover !== total) continue;
-      const claim = checkClaims && claims.has(mpnIds[loc] ?? '');
-      if (winner < 0 || ranksBefore(table, loc, claim, total, winner, winnerClaim, total)) {
-        winner = loc;
-        winnerClaim = claim;
-      }
-    }
+    const scan = this.scan;
+    scanAvailable(table, { customer, exclude, claims, bits, wanted }, scan);
+    const winner = scan.winner;
+    const winnerClaim = scan.winnerClaim;
 
     const open = bits.map(() => true);
     const assignments: Assignment[] = [];
@@ -125,7 +98,7 @@ export class Matcher {
       });
       decision = { kind: 'single', winner, winnerClaim };
     } else {
-      for (const part of splitAmong(table, candidates, candidateCount, bits, open, wanted, claims)) {
+      for (const part of splitAmong(table, scan.candidates, scan.count, bits, open, wanted, claims)) {
         picked.push(part.location);
         assignments.push({
           mpnId: table.mpnIds[part.location] ?? '',

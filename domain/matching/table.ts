@@ -23,6 +23,7 @@ export class LocationTable {
   readonly received: Float64Array;
   private readonly bits: ReadonlyMap<string, number>;
   private readonly available: ReadonlyMap<string, ReadonlyMap<string, Int32Array>>;
+  private readonly availableByWorkload: ReadonlyMap<string, ReadonlyMap<string, readonly Int32Array[]>>;
 
   constructor(locations: readonly PreparedLocation[]) {
     const bits = new Map<string, number>();
@@ -46,6 +47,7 @@ export class LocationTable {
       }
     }
     this.available = indexAvailable(locations);
+    this.availableByWorkload = indexByWorkload(this.available, this.masks, this.words, bits.size);
   }
 
   /** The bit of a lower-cased workload, or -1 when no partner is endorsed for it. */
@@ -56,6 +58,11 @@ export class LocationTable {
   /** Locations that are active, not paused, in `country` and speak `language`. */
   availableFor(country: string, language: string): Int32Array {
     return this.available.get(country)?.get(language) ?? EMPTY;
+  }
+
+  /** Like {@link availableFor}, narrowed to the locations endorsed for the workload with this bit. */
+  availableWith(country: string, language: string, bit: number): Int32Array {
+    return this.availableByWorkload.get(country)?.get(language)?.[bit] ?? EMPTY;
   }
 }
 
@@ -79,6 +86,29 @@ function indexAvailable(locations: readonly PreparedLocation[]): Map<string, Map
   const index = new Map<string, Map<string, Int32Array>>();
   for (const [country, byLanguage] of lists) {
     index.set(country, new Map([...byLanguage].map(([language, list]) => [language, Int32Array.from(list)])));
+  }
+  return index;
+}
+
+function indexByWorkload(
+  available: ReadonlyMap<string, ReadonlyMap<string, Int32Array>>,
+  masks: Uint32Array,
+  words: number,
+  workloads: number,
+): Map<string, Map<string, Int32Array[]>> {
+  const index = new Map<string, Map<string, Int32Array[]>>();
+  for (const [country, byLanguage] of available) {
+    const lists = new Map<string, Int32Array[]>();
+    for (const [language, locs] of byLanguage) {
+      const perBit: Int32Array[] = [];
+      for (let bit = 0; bit < workloads; bit++) {
+        const word = bit >>> 5;
+        const flag = 1 << (bit & 31);
+        perBit.push(locs.filter((loc) => ((masks[loc * words + word] ?? 0) & flag) !== 0));
+      }
+      lists.set(language, perBit);
+    }
+    index.set(country, lists);
   }
   return index;
 }

@@ -56,7 +56,7 @@ function assertNoInternals(body: string): void {
   assert.deepEqual(Object.keys(parsed).sort(), ['code', 'message'], body);
   assert.equal(typeof parsed['message'], 'string');
   assert.doesNotMatch(body, /stack/i);
-  assert.doesNotMatch(body, /\bat /);
+  assert.doesNotMatch(body, /\n\s*at |\bat [\w.<>]+ \(/, 'no stack frames');
   assert.doesNotMatch(body, /ZodError/);
   assert.doesNotMatch(body, /node_modules|\.ts\b|\.js\b|\/work\/|file:\/\//);
 }
@@ -143,13 +143,18 @@ describe('bot/http server (real restify server from buildApp)', function () {
   let dir: string;
   let logger: ReturnType<typeof memoryLogger>;
 
-  beforeEach(async () => {
+  // One app for the block (building the router takes a moment); every test ends by checking it is still up.
+  before(async () => {
     ({ app, port, dir, logger } = await startApp({}));
   });
 
-  afterEach(async () => {
+  after(async () => {
     await app.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    logger.entries.length = 0;
   });
 
   it('GET /healthz answers 200 {status: ok}', async () => {
@@ -171,6 +176,7 @@ describe('bot/http server (real restify server from buildApp)', function () {
     const res = await post(port, '{}');
     assert.equal(res.status, 400);
     assertNoInternals(res.body);
+    assert.doesNotMatch(res.body, /\bat /);
     const parsed = JSON.parse(res.body) as { code: string; message: string };
     assert.equal(parsed.code, 'BadRequest');
     assert.match(parsed.message, /type/);
@@ -284,12 +290,6 @@ describe('bot/http server (real restify server from buildApp)', function () {
       assert.equal(activity.conversation?.id, 'c1');
       await assertHealthy(port);
     });
-
-    it('also accepts a Content-Encoding: identity message', async () => {
-      const res = await post(port, JSON.stringify(messageActivity(connector.url)), { ...JSON_HEADERS, 'content-encoding': 'identity' });
-      assert.equal(res.status, 200, res.body);
-      assert.equal(connector.received.length, 1);
-    });
   });
 });
 
@@ -302,15 +302,22 @@ describe('bot/http server with ALLOWED_TENANTS', function () {
   let logger: ReturnType<typeof memoryLogger>;
   let connector: Awaited<ReturnType<typeof startConnector>>;
 
-  beforeEach(async () => {
+  before(async () => {
     ({ app, port, dir, logger } = await startApp({ ALLOWED_TENANTS: ALLOWED_TENANT }));
+  });
+
+  after(async () => {
+    await app.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(async () => {
+    logger.entries.length = 0;
     connector = await startConnector();
   });
 
   afterEach(async () => {
     await connector.close();
-    await app.close();
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('refuses an activity from another tenant with 403, sends nothing, and logs a warning', async () => {

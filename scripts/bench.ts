@@ -1,0 +1,63 @@
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { FAQ_DEFAULTS, faqThroughputSection } from '../bench/sections/faq-throughput.ts';
+import { ROUTER_DEFAULTS, routerSection } from '../bench/sections/router.ts';
+import type { Row, Section } from '../bench/section.ts';
+import { renderTable } from '../bench/table.ts';
+
+/*
+ * npm run bench [-- --only router,faq] [-- --in-process] [-- --quick]
+ *
+ * Performance lives here, never in tests. The machine is small (2 cores) and shared, so every
+ * section warms up, repeats, and reports medians. Everything runs on localhost and every loop is
+ * bounded in count and time.
+ */
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    'in-process': { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+  },
+});
+
+const quick = values.quick ?? false;
+
+/** Later issues append their section here. */
+const sections: readonly Section[] = [
+  routerSection(quick ? { ...ROUTER_DEFAULTS, builds: 1, rounds: 2, passesPerRound: 5 } : ROUTER_DEFAULTS),
+  faqThroughputSection({
+    ...FAQ_DEFAULTS,
+    ...(quick ? { pairs: 1, windowMs: 1000, serverWarmupMs: 500 } : {}),
+    placement: values['in-process'] ? 'in-process' : 'child',
+  }),
+];
+
+const wanted = (values.only ?? '')
+  .split(',')
+  .map((s) => s.trim())
+  .filter((s) => s !== '');
+const unknown = wanted.filter((w) => !sections.some((s) => s.name === w));
+if (unknown.length > 0) {
+  console.error(`unknown section(s): ${unknown.join(', ')}; known: ${sections.map((s) => s.name).join(', ')}`);
+  process.exit(2);
+}
+const chosen = wanted.length === 0 ? sections : sections.filter((s) => wanted.includes(s.name));
+
+// The load average tells the reader how crowded the shared machine was during this run.
+console.log(`bench: node ${process.version}, ${os.cpus().length} cpus, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+const started = performance.now();
+let failed = false;
+for (const section of chosen) {
+  const t = performance.now();
+  let rows: Row[];
+  try {
+    rows = await section.run();
+  } catch (err) {
+    failed = true;
+    rows = [{ metric: 'FAILED', value: err instanceof Error ? err.message : String(err) }];
+  }
+  console.log(`\n${renderTable(section.title, rows)}\n  (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+}
+console.log(`\nbench done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+if (failed) process.exitCode = 1;
