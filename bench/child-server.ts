@@ -22,6 +22,8 @@ send({ type: 'ready', url: server.url });
 process.on('message', (m: ChildRequest) => {
   if (m.type === 'report') {
     void server.report().then((report) => send({ type: 'report', report }));
+  } else if (m.type === 'cpu') {
+    void server.cpuMicros().then((micros) => send({ type: 'cpu', micros }));
   } else {
     void server.close().finally(() => process.exit(0));
   }

@@ -27,6 +27,8 @@ export interface StandInCounts {
   readonly unexpected: number;
   /** Requests that were not a known endpoint or not a JSON activity. */
   readonly malformed: number;
+  /** Body bytes of every activity received: tells how heavy each bot's replies are. */
+  readonly bytes: number;
 }
 
 const REPLY_PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/?$/;
@@ -40,6 +42,7 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
   let received = 0;
   let unexpected = 0;
   let malformed = 0;
+  let bytes = 0;
   let nextId = 0;
 
   const server = http.createServer((req, res) => {
@@ -47,13 +50,15 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const match = req.method === 'POST' ? REPLY_PATH.exec(req.url ?? '') : null;
-      const body = parseActivity(Buffer.concat(chunks).toString('utf-8'));
+      const raw = Buffer.concat(chunks);
+      const body = parseActivity(raw.toString('utf-8'));
       if (match === null || body === undefined) {
         malformed++;
         respond(res, 404, '{"error":{"code":"NotFound"}}');
         return;
       }
       received++;
+      bytes += raw.length;
       const conversation = decodeURIComponent(match[1] ?? '');
       // The first endpoint names the activity replied to; sendToConversation carries it in the body.
       const replyTo = match[2] === undefined ? body.replyToId : decodeURIComponent(match[2]);
@@ -82,7 +87,7 @@ export async function startConnectorStandIn(): Promise<ConnectorStandIn> {
       waiters.set(key, { settle });
       return { arrived, cancel: () => settle(false) };
     },
-    counts: () => ({ received, unexpected, malformed }),
+    counts: () => ({ received, unexpected, malformed, bytes }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const w of [...waiters.values()]) w.settle(false);

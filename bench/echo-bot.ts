@@ -40,6 +40,10 @@ export async function startEchoBot(): Promise<ServerUnderTest> {
   return {
     url: `http://127.0.0.1:${port}/api/messages`,
     report: async () => ({ turnErrors }),
+    cpuMicros: async () => {
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -4,11 +4,12 @@ import type { ServerUnderTest } from './server-under-test.ts';
 export type ServerKind = 'echo' | 'real';
 export type Placement = 'child' | 'in-process';
 
-export type ChildRequest = { readonly type: 'report' } | { readonly type: 'close' };
+export type ChildRequest = { readonly type: 'report' } | { readonly type: 'cpu' } | { readonly type: 'close' };
 export type ChildResponse =
   | { readonly type: 'ready'; readonly url: string }
   | { readonly type: 'failed'; readonly error: string }
-  | { readonly type: 'report'; readonly report: Record<string, number> };
+  | { readonly type: 'report'; readonly report: Record<string, number> }
+  | { readonly type: 'cpu'; readonly micros: number };
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -56,6 +57,10 @@ function forkServer(kind: ServerKind): Promise<ServerUnderTest> {
       async report() {
         child.send({ type: 'report' } satisfies ChildRequest);
         return (await next('report', STOP_TIMEOUT_MS)).report;
+      },
+      async cpuMicros() {
+        child.send({ type: 'cpu' } satisfies ChildRequest);
+        return (await next('cpu', STOP_TIMEOUT_MS)).micros;
       },
       async close() {
         if (child.exitCode !== null) return;

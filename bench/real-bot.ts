@@ -32,6 +32,10 @@ export async function startRealBot(): Promise<ServerUnderTest> {
         storeFileBytes: (await stat(app.store.file)).size,
       };
     },
+    cpuMicros: async () => {
+      const { user, system } = process.cpuUsage();
+      return user + system;
+    },
     async close() {
       await app.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,11 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Server } from 'restify';
 import { FaqConversation } from '../dialogs/conversation.ts';
+import { ReferralService } from '../domain/referrals/referral-service.ts';
+import { DEFAULT_PAUSE_SETTINGS } from '../domain/pause/index.ts';
 import { JsonStore } from '../data/store/json-store.ts';
 import { LowdbFaqLog, LowdbGreetings } from '../data/store/faq-log-repository.ts';
+import { LowdbProgramRepository } from '../data/store/program-repository.ts';
 import { emptyStore, storeSchema, type StoreData } from '../data/store/schema.ts';
+import { loadDemoSeed } from '../data/seed/demo-seed.ts';
 import { createAdapter } from './adapter.ts';
 import type { AppConfig } from './config.ts';
+import { intakeRoutes } from './http/intake-routes.ts';
 import { createServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { ReferralBot } from './referral-bot.ts';
@@ -14,8 +20,32 @@ import { loadRouting } from './router-factory.ts';
 export interface App {
   readonly server: Server;
   readonly store: JsonStore<StoreData>;
+  readonly repository: LowdbProgramRepository;
+  readonly referrals: ReferralService;
   readonly bot: ReferralBot;
   close(): Promise<void>;
+}
+
+export function storeFile(config: Pick<AppConfig, 'dataDir'>): string {
+  return path.join(config.dataDir, 'db.json');
+}
+
+/** Opens the store and, when it is empty and the config allows it, loads the demo program. */
+export async function openStore(
+  config: AppConfig,
+  logger: Logger,
+  now: () => Date,
+): Promise<{ store: JsonStore<StoreData>; repository: LowdbProgramRepository }> {
+  const store = await JsonStore.open<StoreData>(storeFile(config), storeSchema, emptyStore);
+  const repository = new LowdbProgramRepository(store);
+  if (config.seedDemoData && store.data.seededAt === null && store.data.locations.length === 0) {
+    const summary = await loadDemoSeed(repository, now(), randomUUID);
+    await store.update((d) => {
+      d.seededAt = now().toISOString();
+    });
+    logger.info('loaded the demo program into an empty store', { ...summary });
+  }
+  return { store, repository };
 }
 
 /**
@@ -23,7 +53,12 @@ export interface App {
  * piece needs is passed in; nothing lives in module state.
  */
 export async function buildApp(config: AppConfig, logger: Logger, now: () => Date = () => new Date()): Promise<App> {
-  const store = await JsonStore.open<StoreData>(path.join(config.dataDir, 'db.json'), storeSchema, emptyStore);
+  const { store, repository } = await openStore(config, logger, now);
+  const referrals = new ReferralService(repository, now, randomUUID, {
+    pause: { ...DEFAULT_PAUSE_SETTINGS, minDaysBetweenPauses: config.pauseMinDaysBetween },
+    quarters: config.quarters,
+    target: 0.8,
+  });
   const { knowledgeBase, router } = loadRouting();
   const faq = new FaqConversation(router, knowledgeBase, new LowdbFaqLog(store), now);
   const bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now);
@@ -34,10 +69,13 @@ export async function buildApp(config: AppConfig, logger: Logger, now: () => Dat
     logger,
     maxBodyBytes: config.maxBodyBytes,
     allowedTenants: config.allowedTenants,
+    routes: [intakeRoutes(referrals, config.intakeApiKey, logger)],
   });
   return {
     server,
     store,
+    repository,
+    referrals,
     bot,
     async close() {
       server.close();

@@ -15,6 +15,13 @@ export interface AppConfig {
   /** Empty means every tenant may talk to the bot. */
   readonly allowedTenants: readonly string[];
   readonly maxBodyBytes: number;
+  /** Shared secret of `POST /api/referrals`; empty turns intake off. */
+  readonly intakeApiKey: string;
+  /** Days between the end of a pause and the next one; null means no limit (the default). */
+  readonly pauseMinDaysBetween: number | null;
+  readonly quarters: 'fiscal-july' | 'calendar';
+  /** Load the demo program into an empty store on start; default on, except in production. */
+  readonly seedDemoData: boolean;
 }
 
 export class ConfigError extends Error {
@@ -49,6 +56,20 @@ const envSchema = z.object({
   ),
   MicrosoftAppTenantId: optionalText,
   ALLOWED_TENANTS: optionalText,
+  INTAKE_API_KEY: optionalText,
+  SEED_DEMO_DATA: optionalText.pipe(z.enum(['', 'true', 'false'], { message: 'must be true or false' })),
+  PAUSE_MIN_DAYS_BETWEEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d*$/, 'must be a whole number of days, or empty for no limit')
+      .transform((v) => (v === '' ? null : Number(v))),
+  ),
+  ACCEPTANCE_QUARTERS: optionalText.pipe(
+    z
+      .string()
+      .transform((v) => (v === '' ? 'fiscal-july' : v))
+      .pipe(z.enum(['fiscal-july', 'calendar'])),
+  ),
 });
 
 /**
@@ -82,6 +103,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (badTenant !== undefined) {
     problems.push(`ALLOWED_TENANTS: "${badTenant}" is not a tenant id (comma-separated GUIDs expected)`);
   }
+  if (e.INTAKE_API_KEY !== '' && e.INTAKE_API_KEY.length < 16) {
+    problems.push('INTAKE_API_KEY: must be at least 16 characters long');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -95,5 +119,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     microsoftAppTenantId: e.MicrosoftAppTenantId,
     allowedTenants,
     maxBodyBytes: 256 * 1024,
+    intakeApiKey: e.INTAKE_API_KEY,
+    pauseMinDaysBetween: e.PAUSE_MIN_DAYS_BETWEEN,
+    quarters: e.ACCEPTANCE_QUARTERS,
+    seedDemoData: e.SEED_DEMO_DATA === '' ? !production : e.SEED_DEMO_DATA === 'true',
   };
 }

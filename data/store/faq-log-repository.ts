@@ -23,7 +23,7 @@ export class LowdbFaqLog implements FaqLog {
   }
 
   async recentUnanswered(limit: number): Promise<readonly UnansweredQuestion[]> {
-    return this.store.data.unanswered.slice(-limit).reverse();
+    return limit > 0 ? this.store.data.unanswered.slice(-limit).reverse() : [];
   }
 }
 

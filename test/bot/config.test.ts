@@ -109,6 +109,13 @@ describe('bot/config loadConfig', () => {
       for (const p of err.problems) assert.ok(err.message.includes(p), `message lists "${p}"`);
     });
 
+    it('reports a malformed value together with the cross-field problems (one pass for the operator)', () => {
+      // A bad PORT must not hide that production also lacks MicrosoftAppId.
+      const err = configError({ NODE_ENV: 'production', PORT: 'abc' });
+      assert.ok(err.problems.some((p) => p.startsWith('PORT:')), err.message);
+      assert.ok(err.problems.some((p) => p.startsWith('MicrosoftAppId:')), err.message);
+    });
+
     it('reports every schema problem together too', () => {
       const err = configError({ PORT: 'abc', MicrosoftAppType: 'Nope' });
       assert.equal(err.problems.length, 2, err.message);
@@ -143,6 +150,42 @@ describe('bot/config loadConfig', () => {
     it('refuses a whitespace-only password', () => {
       const err = configError({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: '   ' });
       assert.match(err.problems[0] ?? '', /^MicrosoftAppPassword: /);
+    });
+  });
+
+  describe('intake and program settings', () => {
+    it('defaults to intake off, no pause spacing and fiscal-July quarters', () => {
+      const config = loadConfig({}, CWD);
+      assert.equal(config.intakeApiKey, '');
+      assert.equal(config.pauseMinDaysBetween, null);
+      assert.equal(config.quarters, 'fiscal-july');
+    });
+
+    it('reads INTAKE_API_KEY, PAUSE_MIN_DAYS_BETWEEN and ACCEPTANCE_QUARTERS', () => {
+      const config = loadConfig(
+        { INTAKE_API_KEY: ' 0123456789abcdef ', PAUSE_MIN_DAYS_BETWEEN: '14', ACCEPTANCE_QUARTERS: 'calendar' },
+        CWD,
+      );
+      assert.equal(config.intakeApiKey, '0123456789abcdef');
+      assert.equal(config.pauseMinDaysBetween, 14);
+      assert.equal(config.quarters, 'calendar');
+    });
+
+    it('refuses an intake key shorter than 16 characters', () => {
+      const err = configError({ INTAKE_API_KEY: '0123456789abcde' });
+      assert.deepEqual(err.problems, ['INTAKE_API_KEY: must be at least 16 characters long']);
+    });
+
+    it('refuses a PAUSE_MIN_DAYS_BETWEEN that is not a whole number of days', () => {
+      for (const bad of ['two', '-1', '1.5']) {
+        const err = configError({ PAUSE_MIN_DAYS_BETWEEN: bad });
+        assert.match(err.problems[0] ?? '', /^PAUSE_MIN_DAYS_BETWEEN: /, bad);
+      }
+    });
+
+    it('refuses an unknown ACCEPTANCE_QUARTERS', () => {
+      const err = configError({ ACCEPTANCE_QUARTERS: 'fiscal' });
+      assert.match(err.problems[0] ?? '', /^ACCEPTANCE_QUARTERS: /);
     });
   });
 
