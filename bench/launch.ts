@@ -29,7 +29,9 @@ export async function launch(kind: ServerKind, placement: Placement): Promise<Se
 
 function forkServer(kind: ServerKind): Promise<ServerUnderTest> {
   const child = fork(new URL('./child-server.ts', import.meta.url), [kind], {
-    execArgv: ['--import', 'tsx', '--no-deprecation'],
+    // Resolved here so the child finds tsx whatever the working directory; --no-deprecation hides
+    // restify's process.binding warning, which is not ours to fix.
+    execArgv: ['--import', import.meta.resolve('tsx'), '--no-deprecation'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T extends ChildResponse['type']>(type: T, timeoutMs: number) =>

@@ -78,35 +78,37 @@ const envSchema = z.object({
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd: string): AppConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
-  const production = e.NODE_ENV === 'production';
-  const authDisabled = e.MicrosoftAppId === '';
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  // Cross-field rules read the raw text, so they are reported even when a field above is invalid.
+  const raw = (key: string) => (env[key] ?? '').trim();
+  const production = raw('NODE_ENV') === 'production';
+  const appType = raw('MicrosoftAppType') === '' ? 'MultiTenant' : raw('MicrosoftAppType');
+  const authDisabled = raw('MicrosoftAppId') === '';
   if (production && authDisabled) {
     problems.push(
       'MicrosoftAppId: required when NODE_ENV=production; without it the bot would accept unauthenticated requests from anyone',
     );
   }
-  if (!authDisabled && e.MicrosoftAppType !== 'UserAssignedMSI' && e.MicrosoftAppPassword === '') {
-    problems.push(`MicrosoftAppPassword: required with MicrosoftAppType=${e.MicrosoftAppType}`);
+  if (!authDisabled && appType !== 'UserAssignedMSI' && raw('MicrosoftAppPassword') === '') {
+    problems.push(`MicrosoftAppPassword: required with MicrosoftAppType=${appType}`);
   }
-  if (e.MicrosoftAppType === 'SingleTenant' && e.MicrosoftAppTenantId === '') {
+  if (appType === 'SingleTenant' && raw('MicrosoftAppTenantId') === '') {
     problems.push('MicrosoftAppTenantId: required with MicrosoftAppType=SingleTenant');
   }
-  const allowedTenants = e.ALLOWED_TENANTS.split(',')
+  const allowedTenants = raw('ALLOWED_TENANTS')
+    .split(',')
     .map((t) => t.trim())
     .filter((t) => t !== '');
-  const badTenant = allowedTenants.find((t) => !/^[0-9a-fA-F-]{8,64}$/.test(t));
+  const badTenant = allowedTenants.find((t) => !/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12,13}$/.test(t));
   if (badTenant !== undefined) {
     problems.push(`ALLOWED_TENANTS: "${badTenant}" is not a tenant id (comma-separated GUIDs expected)`);
   }
-  if (e.INTAKE_API_KEY !== '' && e.INTAKE_API_KEY.length < 16) {
+  const intakeKey = raw('INTAKE_API_KEY');
+  if (intakeKey !== '' && intakeKey.length < 16) {
     problems.push('INTAKE_API_KEY: must be at least 16 characters long');
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const e = parsed.data;
 
   return {
     port: e.PORT,

@@ -22,8 +22,8 @@ export interface FaqBenchOptions {
 export const FAQ_DEFAULTS: FaqBenchOptions = {
   placement: 'child',
   users: 32,
-  pairs: 5,
-  windowMs: 2000,
+  pairs: 7,
+  windowMs: 1500,
   windowWarmupMs: 300,
   serverWarmupMs: 1500,
   timeoutMs: 5000,

@@ -65,7 +65,7 @@ export function routerSection(o: RouterBenchOptions = ROUTER_DEFAULTS): Section 
       const us = (ms: number) => ms * 1000;
       const out: Row[] = [
         { metric: 'build, first (cold)', value: builds[0] ?? Number.NaN, unit: 'ms', note: 'reads KB + training files, fits TF-IDF and softmax' },
-        { metric: 'build, median', value: median(builds), unit: 'ms', note: `${builds.length} builds in this process` },
+        { metric: 'build, median', value: median(builds), unit: 'ms', note: `${builds.length} builds in this process: ${builds.map((b) => b.toFixed(0)).join(', ')} ms` },
         { metric: 'route p50', value: us(median(p50)), unit: 'µs', note: `${o.rounds} rounds x ${o.passesPerRound} passes x ${rows.length} messages` },
         { metric: 'route p99', value: us(median(p99)), unit: 'µs', note: 'median over rounds of the round p99' },
       ];

@@ -30,6 +30,7 @@ export class JsonStore<T> {
   private waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
   private draining: Promise<void> | null = null;
   private readonly reloadListeners: Array<(data: T) => void> = [];
+  private broken: StoreFileError | null = null;
 
   private constructor(
     private readonly db: Low<T>,
@@ -87,6 +88,7 @@ export class JsonStore<T> {
    */
   update<R>(fn: (data: T) => R): Promise<R> {
     const applied = this.queue.then(() => {
+      if (this.broken !== null) throw this.broken;
       const result = fn(this.db.data);
       // Registered in the same tick as the change, so no write can miss it.
       return { result, persisted: this.persist() };
@@ -128,8 +130,13 @@ export class JsonStore<T> {
         // Memory must never be ahead of disk: go back to the file, and fail every change that the
         // reload just discarded, including those applied while the write was in flight.
         const lost = [...batch, ...this.waiting.splice(0)];
-        this.db.data = this.validate(JSON.parse(readFileSync(this.file, 'utf-8')));
-        for (const listener of this.reloadListeners) listener(this.db.data);
+        try {
+          this.db.data = this.validate(JSON.parse(readFileSync(this.file, 'utf-8')));
+          for (const listener of this.reloadListeners) listener(this.db.data);
+        } catch (reloadError) {
+          // Neither memory nor the file can be trusted now: refuse every later change.
+          this.broken = new StoreFileError(this.file, `a write failed (${String(err)}) and the file could not be read back (${String(reloadError)})`);
+        }
         for (const w of lost) w.reject(err);
       }
     }

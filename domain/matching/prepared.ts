@@ -93,7 +93,7 @@ export function prepareLocations(
       industries: industryList.length === 0 ? null : new Set(industryList),
       industryList,
       departed: loc.status === 'departed',
-      pausedUntil: pausedUntil !== null && asOf <= pausedUntil ? pausedUntil : null,
+      pausedUntil: pausedUntil !== null && asOf < pausedUntil ? pausedUntil : null,
       endorsements: endorsements.get(loc.partnerId) ?? NO_ENDORSEMENTS,
       referralsReceived: loc.referralsReceived,
     };
