@@ -10,8 +10,9 @@ import { matchScenario, parseScenario } from '../domain/matching/index.ts';
 
 const INVALID_INPUT = 2;
 
-function reject(field: string, message: string): void {
-  process.stderr.write(`invalid input: ${field}: ${message.replace(/\s+/g, ' ')}\n`);
+/** `problem` starts with the field it is about, e.g. `referrals[0].workloads: must not be empty`. */
+function reject(problem: string): void {
+  process.stderr.write(`invalid input: ${problem.replace(/\s+/g, ' ')}\n`);
   process.exitCode = INVALID_INPUT;
 }
 
@@ -21,19 +22,20 @@ async function main(): Promise<void> {
   try {
     data = JSON.parse(raw);
   } catch (e) {
-    reject('input', `not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    reject(`input: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
     return;
   }
   const parsed = parseScenario(data);
   if (!parsed.ok) {
-    reject(parsed.field, parsed.message);
+    reject(`${parsed.field}: ${parsed.message}`);
     return;
   }
   try {
     process.stdout.write(`${JSON.stringify(matchScenario(parsed.scenario), null, 2)}\n`);
   } catch (e) {
+    // The schema already refuses what the domain would; this keeps the one-line contract if not.
     if (!isDomainError(e)) throw e;
-    reject(String(e.details['field'] ?? e.code), e.message);
+    reject(e.message);
   }
 }
 

@@ -24,6 +24,8 @@ export interface ExplainContext {
   /** Per workload of W: true when it went to the FastTrack Center. */
   readonly open: readonly boolean[];
   readonly decision: Decision;
+  /** `customer-country` summarises locations in other countries in one line. */
+  readonly scope: 'all' | 'customer-country';
 }
 
 interface Named {
@@ -48,13 +50,14 @@ function whyWinnerRanksFirst(loc: PreparedLocation, ctx: ExplainContext, winnerI
  */
 function explainOne(loc: PreparedLocation, ctx: ExplainContext, all: readonly Named[]): string {
   const { customer, decision } = ctx;
-  const unendorsed = all.filter((w) => !isEndorsed(loc, w.lower));
-  if (unendorsed.length === all.length) return describeNotEndorsed(loc, unendorsed);
+  let unendorsed = 0;
+  for (const w of all) if (!isEndorsed(loc, w.lower)) unendorsed++;
+  if (unendorsed === all.length) return describeNotEndorsed(loc, all);
   const rule = firstFailingLocationRule(loc, customer, ctx.exclude);
   if (rule !== null) return describeLocationRule(rule, loc, customer);
 
   if (decision.kind === 'single') {
-    if (unendorsed.length > 0) return describeNotEndorsed(loc, unendorsed);
+    if (unendorsed > 0) return describeNotEndorsed(loc, all.filter((w) => !isEndorsed(loc, w.lower)));
     return `eligible, but ${whyWinnerRanksFirst(loc, ctx, decision.winner, decision.winnerClaim)}`;
   }
   const eligible = all.filter((w) => isEndorsed(loc, w.lower));
@@ -73,9 +76,17 @@ export function explainLeftOut(ctx: ExplainContext): string[] {
   const { names, lowers } = ctx.workloads;
   const all: Named[] = names.map((name, i) => ({ name, lower: lowers[i] ?? '' }));
   const lines: string[] = [];
+  let elsewhere = 0;
   for (const loc of ctx.locations) {
     if (ctx.picked.includes(loc.index)) continue;
+    if (ctx.scope === 'customer-country' && loc.country !== ctx.customer.country) {
+      elsewhere++;
+      continue;
+    }
     lines.push(`${loc.mpnId}: ${explainOne(loc, ctx, all)}`);
+  }
+  if (elsewhere > 0) {
+    lines.push(`${elsewhere} other location${elsewhere === 1 ? '' : 's'}: not in the customer's country (${ctx.customer.country})`);
   }
   return lines;
 }

@@ -123,6 +123,7 @@ export class Matcher {
             claims,
             open,
             decision,
+            scope: options.explain === 'customer-country' ? 'customer-country' : 'all',
           });
     for (const loc of picked) table.received[loc] = (table.received[loc] ?? 0) + 1;
     return { referralId: referral.id, assignments, ftc, explanation };

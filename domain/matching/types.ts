@@ -102,8 +102,10 @@ export interface ScenarioOutcome {
 
 export interface MatchOptions {
   /**
-   * Whether to explain every left-out location. Costs a pass over all locations per referral,
+   * Whether to explain every left-out location. `customer-country` explains those in the
+   * customer's country one by one and counts the others in one line, which is what a person
+   * reading a decision on a large network wants. Costs a pass over all locations per referral,
    * so bulk callers that do not show explanations turn it off. Default true.
    */
-  readonly explain?: boolean;
+  readonly explain?: boolean | 'customer-country';
 }

@@ -75,7 +75,7 @@ function ftcParts(result: MatchResult, now: string): FtcPart[] {
 
 /** Matches a new referral and offers its parts. The matcher's counters move with it. */
 export function placeReferral(input: NewReferral, matcher: Matcher, ctx: OpContext): Outcome {
-  const result = matcher.match(requestOf(input), { explain: true });
+  const result = matcher.match(requestOf(input), { explain: 'customer-country' });
   const { assignments, events } = offersFrom(result, input.id, ctx);
   const referral: Referral = {
     id: input.id,
@@ -147,7 +147,8 @@ function checkReason(reason: DeclineReason): void {
 
 /**
  * The location declines its part: the reason is kept, and that part alone is matched again with
- * every location that declined this referral excluded. The other parts stay where they are.
+ * every location that declined this referral excluded, and every location that holds another part
+ * of it (one offer per referral and location). The other parts stay where they are.
  */
 export function declineAssignment(
   referral: Referral,
@@ -168,7 +169,15 @@ export function declineAssignment(
   const declinedBy = [
     ...new Set([...referral.assignments.filter((x) => x.state === 'declined').map((x) => x.mpnId), a.mpnId]),
   ];
-  const result = rematchDeclined(matcher, { referral: requestOf(referral), declinedWorkloads: a.workloads, declinedBy }, { explain: true });
+  // A location that already holds (or held) another part of this referral is not offered this
+  // one too: the acceptance contract counts one offer per (referral, MPN ID), so a second part
+  // would give that pair a second answer and make every acceptance report fail.
+  const holders = [...new Set(referral.assignments.map((x) => x.mpnId))].filter((m) => !declinedBy.includes(m));
+  const result = rematchDeclined(
+    matcher,
+    { referral: requestOf(referral, holders), declinedWorkloads: a.workloads, declinedBy },
+    { explain: 'customer-country' },
+  );
   const offers = offersFrom(result, referral.id, ctx);
   const events: ProgramEvent[] = [
     { id: ctx.newId(), type: 'declined', at: ctx.now, actor: ctx.actor, mpnId: a.mpnId, referralId: referral.id, assignmentId, workloads: a.workloads, reason },
