@@ -19,13 +19,19 @@ try {
 }
 send({ type: 'ready', url: server.url });
 
+/** Closing removes the real bot's temp data directory; the timer bounds a close that hangs. */
+function stop(): void {
+  setTimeout(() => process.exit(1), 3000).unref();
+  void server.close().finally(() => process.exit(0));
+}
+
 process.on('message', (m: ChildRequest) => {
   if (m.type === 'report') {
     void server.report().then((report) => send({ type: 'report', report }));
   } else if (m.type === 'cpu') {
     void server.cpuMicros().then((micros) => send({ type: 'cpu', micros }));
   } else {
-    void server.close().finally(() => process.exit(0));
+    stop();
   }
 });
-process.on('disconnect', () => process.exit(0));
+process.on('disconnect', stop);

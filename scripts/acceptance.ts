@@ -9,9 +9,14 @@ import { isDomainError } from '../domain/errors.ts';
 
 const BAD_INPUT = 2;
 
+/** Input that is not JSON at all; every other refusal arrives as a DomainError. */
+class NotJson extends Error {}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of process.stdin as AsyncIterable<Buffer | string>) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -19,22 +24,18 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new BadJson(`input: not valid JSON (${reason})`);
+    throw new NotJson(`input: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
-class BadJson extends Error {}
-
 async function main(): Promise<number> {
   try {
-    const input = parseAcceptanceInput(parseJson(await readStdin()));
-    const report = computeAcceptance(input);
+    const report = computeAcceptance(parseAcceptanceInput(parseJson(await readStdin())));
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof BadJson || isDomainError(error)) {
-      process.stderr.write(`${error.message.replace(/\s+/g, ' ')}\n`);
+    if (error instanceof NotJson || isDomainError(error)) {
+      process.stderr.write(`${error.message.replace(/\s+/g, ' ').trim()}\n`);
       return BAD_INPUT;
     }
     throw error;

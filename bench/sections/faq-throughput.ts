@@ -22,7 +22,7 @@ export interface FaqBenchOptions {
 export const FAQ_DEFAULTS: FaqBenchOptions = {
   placement: 'child',
   users: 32,
-  pairs: 7,
+  pairs: 6,
   windowMs: 1500,
   windowWarmupMs: 300,
   serverWarmupMs: 1500,
@@ -59,7 +59,8 @@ const errorsOf = (t: Tally) => t.non200 + t.requestErrors + t.missingReplies;
  * Two ratios are printed. The throughput ratio is the one the target is about; on a shared
  * machine it swings with the neighbours' load, so each pair runs back to back and the median pair
  * is reported. The CPU ratio (server CPU per message, echo over FAQ) says the same thing for a
- * CPU-bound server and is barely moved by other processes.
+ * CPU-bound server and is moved less by other processes (idle and stolen time do not count in
+ * it), though cache and core sharing still move it.
  */
 export function faqThroughputSection(o: FaqBenchOptions = FAQ_DEFAULTS): Section {
   return {

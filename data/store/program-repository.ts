@@ -200,9 +200,10 @@ class BufferedTx implements ProgramTx {
   }
   referralsOf(mpnId: string): readonly Referral[] {
     const committed = this.base.referralsOf(mpnId).map((r) => this.referralsPut.get(r.id) ?? r);
-    const added = [...this.referralsPut.values()].filter(
-      (r) => this.base.referral(r.id) === undefined && r.assignments.some((a) => a.mpnId === mpnId),
-    );
+    const seen = new Set(committed.map((r) => r.id));
+    // New referrals, and committed ones that this transaction gave a part at this location (a
+    // reassignment), which the committed index does not list yet.
+    const added = [...this.referralsPut.values()].filter((r) => !seen.has(r.id) && r.assignments.some((a) => a.mpnId === mpnId));
     return [...committed, ...added];
   }
   events(): readonly ProgramEvent[] {

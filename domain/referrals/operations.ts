@@ -147,8 +147,7 @@ function checkReason(reason: DeclineReason): void {
 
 /**
  * The location declines its part: the reason is kept, and that part alone is matched again with
- * every location that declined this referral excluded, and every location that holds another part
- * of it (one offer per referral and location). The other parts stay where they are.
+ * every location that declined this referral excluded. The other parts stay where they are.
  */
 export function declineAssignment(
   referral: Referral,
@@ -169,13 +168,11 @@ export function declineAssignment(
   const declinedBy = [
     ...new Set([...referral.assignments.filter((x) => x.state === 'declined').map((x) => x.mpnId), a.mpnId]),
   ];
-  // A location that already holds (or held) another part of this referral is not offered this
-  // one too: the acceptance contract counts one offer per (referral, MPN ID), so a second part
-  // would give that pair a second answer and make every acceptance report fail.
-  const holders = [...new Set(referral.assignments.map((x) => x.mpnId))].filter((m) => !declinedBy.includes(m));
+  // Exactly the contract's rule: only decliners are excluded, so a location holding another part
+  // may receive this one too (acceptance counts each part as its own offer).
   const result = rematchDeclined(
     matcher,
-    { referral: requestOf(referral, holders), declinedWorkloads: a.workloads, declinedBy },
+    { referral: requestOf(referral), declinedWorkloads: a.workloads, declinedBy },
     { explain: 'customer-country' },
   );
   const offers = offersFrom(result, referral.id, ctx);

@@ -14,7 +14,8 @@ import {
 } from './operations.ts';
 import type { ProgramRepository, ProgramTx } from './repository.ts';
 import type { DeclineReason, LocationRecord, ProgramEvent, Referral } from './types.ts';
-import type { AcceptanceEvent, AcceptanceReport } from '../acceptance/types.ts';
+import type { AcceptanceReport } from '../acceptance/types.ts';
+import { acceptanceEventsOf } from './acceptance-events.ts';
 
 export interface IntakeResult {
   readonly referral: Referral;
@@ -153,10 +154,13 @@ export class ReferralService {
         settings: this.settings.pause,
       });
       const events: ProgramEvent[] = [];
-      if (plan.replacesExpired !== null) {
-        events.push({ id: this.newId(), type: 'pause-expired', at: now, actor: 'system', mpnId });
+      // A stored pause that ran out without expirePauses clearing it ended at 00:00 UTC on its
+      // pausedUntil, not now: record it as expirePauses would have.
+      const expired = plan.replacesExpired === null ? undefined : duePauseExpiries(now, [{ mpnId, pause: plan.replacesExpired }])[0];
+      if (expired !== undefined) {
+        events.push({ id: this.newId(), type: 'pause-expired', at: expired.endedAt, actor: 'system', mpnId });
       }
-      const updated: LocationRecord = { ...location, pause: plan.state, lastPauseEndedAt: plan.replacesExpired === null ? location.lastPauseEndedAt : plan.replacesExpired.pausedUntil };
+      const updated: LocationRecord = { ...location, pause: plan.state, lastPauseEndedAt: expired === undefined ? location.lastPauseEndedAt : expired.endedAt };
       events.push({ id: this.newId(), type: 'paused', at: now, actor, mpnId, until: plan.state.pausedUntil });
       tx.putLocation(updated);
       tx.appendEvents(events);
@@ -198,13 +202,7 @@ export class ReferralService {
 
   /** Acceptance rates computed from the event log, by the same code as `npm run acceptance`. */
   acceptance(asOf: Date = this.clock(), mpnIds?: readonly string[]): AcceptanceReport {
-    const wanted = mpnIds === undefined ? null : new Set(mpnIds);
-    const events: AcceptanceEvent[] = [];
-    for (const e of this.repo.read().events()) {
-      if (e.type !== 'offered' && e.type !== 'accepted' && e.type !== 'declined' && e.type !== 'expired') continue;
-      if (wanted !== null && !wanted.has(e.mpnId)) continue;
-      events.push({ type: e.type, referralId: e.referralId, mpnId: e.mpnId, at: e.at });
-    }
+    const events = acceptanceEventsOf(this.repo.read().events(), mpnIds === undefined ? undefined : new Set(mpnIds));
     return computeAcceptance({ asOf: asOf.toISOString(), quarters: this.settings.quarters, target: this.settings.target, events });
   }
 }
