@@ -43,6 +43,8 @@ export const storeSchema = z.object({
   referrals: z.array(referralSchema).default([]),
   events: z.array(programEventSchema).default([]),
   users: z.array(userRecordSchema).default([]),
+  /** botbuilder Storage items (conversation and user state), with their eTags. */
+  botState: z.record(z.object({ eTag: z.string(), value: z.record(z.unknown()), updatedAt: z.string() })).default({}),
   /** Set once the demo seed (or real data) was loaded, so a restart never re-seeds. */
   seededAt: z.string().nullable().default(null),
 });
@@ -60,6 +62,7 @@ export function emptyStore(): StoreData {
     referrals: [],
     events: [],
     users: [],
+    botState: {},
     seededAt: null,
   };
 }

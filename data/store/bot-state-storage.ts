@@ -1,0 +1,57 @@
+import type { Storage, StoreItems } from 'botbuilder';
+import type { JsonStore } from './json-store.ts';
+import type { StoreData } from './schema.ts';
+
+export class ETagConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`LowdbStorage.write(): eTag conflict on "${key}": the item changed since it was read`);
+    this.name = 'ETagConflictError';
+  }
+}
+
+/**
+ * botbuilder's `Storage` on the lowdb file, so dialog state survives a restart. Writes honour
+ * eTags like botbuilder's own stores: an item written with a stale eTag is refused and nothing
+ * in that write is applied; `*` or no eTag overwrites.
+ */
+export class LowdbStorage implements Storage {
+  private counter = 0;
+
+  constructor(
+    private readonly store: JsonStore<StoreData>,
+    private readonly now: () => Date,
+  ) {}
+
+  async read(keys: string[]): Promise<StoreItems> {
+    const items: StoreItems = {};
+    for (const key of keys) {
+      const item = this.store.data.botState[key];
+      if (item !== undefined) items[key] = { ...structuredClone(item.value), eTag: item.eTag };
+    }
+    return items;
+  }
+
+  async write(changes: StoreItems): Promise<void> {
+    await this.store.update((d) => {
+      for (const [key, change] of Object.entries(changes)) {
+        const given = (change as { eTag?: unknown }).eTag;
+        const current = d.botState[key];
+        if (typeof given === 'string' && given !== '*' && current !== undefined && current.eTag !== given) {
+          throw new ETagConflictError(key);
+        }
+      }
+      const at = this.now().toISOString();
+      for (const [key, change] of Object.entries(changes)) {
+        const { eTag: _ignored, ...value } = change as Record<string, unknown>;
+        this.counter++;
+        d.botState[key] = { eTag: `${Date.now().toString(36)}-${this.counter}`, value: structuredClone(value), updatedAt: at };
+      }
+    });
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    await this.store.update((d) => {
+      for (const key of keys) delete d.botState[key];
+    });
+  }
+}
