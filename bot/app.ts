@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Server } from 'restify';
 import { FaqConversation } from '../dialogs/conversation.ts';
 import { ReferralService } from '../domain/referrals/referral-service.ts';
+import { ReferralCommands } from '../dialogs/referral-commands.ts';
 import { DEFAULT_PAUSE_SETTINGS } from '../domain/pause/index.ts';
 import { JsonStore } from '../data/store/json-store.ts';
 import { LowdbFaqLog, LowdbGreetings } from '../data/store/faq-log-repository.ts';
@@ -61,7 +62,8 @@ export async function buildApp(config: AppConfig, logger: Logger, now: () => Dat
   });
   const { knowledgeBase, router } = loadRouting();
   const faq = new FaqConversation(router, knowledgeBase, new LowdbFaqLog(store), now);
-  const bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now);
+  const commands = new ReferralCommands(referrals, now, (entry) => logger.warn('refused', { ...entry }));
+  const bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals);
   const adapter = createAdapter(config, logger);
   const server = createServer({
     adapter,

@@ -11,10 +11,27 @@ import {
 import { z } from 'zod';
 import type { Caller, FaqConversation, Reply } from '../dialogs/conversation.ts';
 import type { Logger } from './logger.ts';
-import { ADAPTIVE_CARD_CONTENT_TYPE, type AdaptiveCard } from './cards/adaptive.ts';
+import { ADAPTIVE_CARD_CONTENT_TYPE, card, text, type AdaptiveCard } from './cards/adaptive.ts';
 import { FEEDBACK_VERB, faqAnswerCard, notSureCard } from './cards/faq-cards.ts';
 import { helpCard, welcomeCard } from './cards/help-cards.ts';
 import { comingSoonText } from './coming-soon.ts';
+import type { ReferralCommands, CommandReply } from '../dialogs/referral-commands.ts';
+import type { LocationCommand } from '../dialogs/conversation.ts';
+import type { Principal } from '../domain/access/policy.ts';
+import type { ReferralService } from '../domain/referrals/referral-service.ts';
+import { DECLINE_REASONS } from '../domain/referrals/types.ts';
+import {
+  VERBS,
+  acceptanceCard,
+  answeredCard,
+  confirmPauseCard,
+  declineReasonCard,
+  declinedCard,
+  pauseCancelledCard,
+  pendingCard,
+  pickLocationCard,
+  statusCard,
+} from './cards/referral-cards.ts';
 
 /** Remembers greeted conversations so the twin install events greet once. */
 export interface Greetings {
@@ -23,6 +40,13 @@ export interface Greetings {
 }
 
 const feedbackData = z.object({ topicId: z.string().min(1).max(100), helpful: z.boolean() });
+const partData = z.object({ referralId: z.string().min(1).max(64), assignmentId: z.string().min(1).max(100) });
+const declineData = partData.extend({
+  confirm: z.boolean().optional(),
+  reason: z.enum(DECLINE_REASONS).optional(),
+  reasonText: z.string().max(300).optional(),
+});
+const pauseData = z.object({ mpnId: z.string().min(1).max(20), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), issuedAt: z.string().max(40) });
 
 function attachCard(card: AdaptiveCard): Partial<Activity> {
   return MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -55,6 +79,8 @@ export class ReferralBot extends TeamsActivityHandler {
     private readonly greetings: Greetings,
     private readonly logger: Logger,
     private readonly now: () => Date,
+    private readonly commands: ReferralCommands,
+    private readonly referrals: ReferralService,
   ) {
     super();
     this.onMessage(async (context, next) => {
@@ -87,7 +113,115 @@ export class ReferralBot extends TeamsActivityHandler {
     if (!personal && !isMentioned(activity)) return;
     const text = personal && !isMentioned(activity) ? (activity.text ?? '') : stripMentions(activity);
     const reply = await this.faq.respond(text, callerOf(activity));
+    if (reply.kind === 'command') {
+      await this.sendCommand(context, await this.runCommand(reply.command, reply.text, this.principalOf(activity)));
+      return;
+    }
     await this.send(context, reply);
+  }
+
+  /** Who the caller is, from the store's users: tenant + AAD object id, never a display name. */
+  private principalOf(activity: Activity): Principal {
+    const caller = callerOf(activity);
+    return { tenantId: caller.tenantId, aadObjectId: caller.userId, user: this.referrals.read().user(caller.tenantId, caller.userId) };
+  }
+
+  private runCommand(command: LocationCommand, text: string, p: Principal): Promise<CommandReply> | CommandReply {
+    switch (command) {
+      case 'pending':
+        return this.commands.pending(p, text);
+      case 'accept':
+        return this.commands.accept(p, text);
+      case 'decline':
+        return this.commands.decline(p, text);
+      case 'acceptance-rate':
+        return this.commands.acceptanceRate(p, text);
+      case 'pause':
+        return this.commands.pause(p, text);
+      case 'resume':
+        return this.commands.resume(p, text);
+      case 'status':
+        return this.commands.status(p, text);
+    }
+  }
+
+  private nameOf = (aadObjectId: string | null): string => {
+    if (aadObjectId === null) return 'someone';
+    const user = this.referrals.read().users().find((u) => u.aadObjectId === aadObjectId);
+    return user?.name ?? (aadObjectId === 'system' ? 'the system' : 'a team member');
+  };
+
+  private locationName = (mpnId: string): string => {
+    const l = this.referrals.read().location(mpnId);
+    return l === undefined ? `MPN ID ${mpnId}` : `${l.name} (MPN ID ${mpnId})`;
+  };
+
+  /** The card (or text) for a command's outcome; undefined means plain text was chosen. */
+  private render(reply: CommandReply): AdaptiveCard | string {
+    switch (reply.kind) {
+      case 'refused':
+        return `Sorry, that needs ${reply.needed}. ${reply.reason} Nothing was changed. Ask your partner's program admin or FastTrack operations if you need access.`;
+      case 'guest':
+        return `I can't show **${reply.command}** yet: I don't know you as a member of a partner location. Ask your partner's program admin, or FastTrack operations, to give you access. Meanwhile, ask me anything about the program rules.`;
+      case 'problem':
+        return reply.message;
+      case 'pick-location':
+        return pickLocationCard(reply.command, reply.locations);
+      case 'pending':
+        return pendingCard(reply);
+      case 'already-answered':
+        return answeredCard(reply.referral, reply.part, this.nameOf, 'This card is out of date: the offer was already answered.');
+      case 'accepted': {
+        const part = reply.parts[0];
+        return part === undefined ? 'Nothing was accepted.' : answeredCard(reply.referral, part, this.nameOf);
+      }
+      case 'ask-decline-reason':
+        return declineReasonCard(reply.referral, reply.part);
+      case 'declined':
+        return declinedCard(reply, this.locationName, this.nameOf);
+      case 'acceptance':
+        return acceptanceCard(reply);
+      case 'confirm-pause':
+        return confirmPauseCard(reply);
+      case 'ask-pause-period':
+        return `For how long? For example **pause for 2 weeks**, **pause for 10 days** or **pause until 15 December**. A pause lasts 1 to 30 days.`;
+      case 'paused':
+        return statusCard(reply.location, `Referrals paused: ${reply.location.name}`);
+      case 'resumed':
+        return statusCard(reply.location, `Referrals resumed: ${reply.location.name}`);
+      case 'status':
+        return statusCard(reply.location);
+    }
+  }
+
+  private async sendCommand(context: TurnContext, reply: CommandReply): Promise<void> {
+    const out = this.render(reply);
+    await context.sendActivity(typeof out === 'string' ? out : attachCard(out));
+  }
+
+  /** Card actions answer with the card that replaces the clicked one. */
+  private invokeCard(reply: CommandReply): AdaptiveCardInvokeResponse {
+    const out = this.render(reply);
+    const shown = typeof out === 'string' ? card([text(out)]) : out;
+    return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: shown as unknown as Record<string, unknown> };
+  }
+
+  /** A click on a card whose part was already answered shows that answer instead of acting. */
+  private async partAction(context: TurnContext, verb: string, raw: unknown): Promise<AdaptiveCardInvokeResponse> {
+    const p = this.principalOf(context.activity);
+    if (verb === VERBS.accept) {
+      const data = partData.safeParse(raw);
+      if (!data.success) return invokeError(400, 'BadRequest', 'the card data is not valid');
+      return this.invokeCard(await this.commands.acceptPart(p, data.data.referralId, data.data.assignmentId));
+    }
+    const data = declineData.safeParse(raw);
+    if (!data.success) return invokeError(400, 'BadRequest', 'the card data is not valid');
+    const d = data.data;
+    const reason =
+      d.confirm === true && d.reason !== undefined
+        ? { code: d.reason, text: d.reasonText === undefined || d.reasonText.trim() === '' ? null : d.reasonText.trim() }
+        : undefined;
+    return this.invokeCard(await this.commands.declinePart(p, d.referralId, d.assignmentId, reason));
   }
 
   private async send(context: TurnContext, reply: Reply): Promise<void> {
@@ -124,6 +258,18 @@ export class ReferralBot extends TeamsActivityHandler {
       if (answer.kind !== 'faq') return invokeError(500, 'InternalError', 'unexpected reply');
       const updated = faqAnswerCard(topic, answer.related, data.data.helpful ? 'helpful' : 'not-helpful');
       return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: updated as unknown as Record<string, unknown> };
+    }
+    if (verb === VERBS.accept || verb === VERBS.decline) {
+      return this.partAction(context, verb, invokeValue.action.data);
+    }
+    if (verb === VERBS.confirmPause) {
+      const data = pauseData.safeParse(invokeValue.action.data);
+      if (!data.success) return invokeError(400, 'BadRequest', 'the card data is not valid');
+      const p = this.principalOf(context.activity);
+      return this.invokeCard(await this.commands.confirmPause(p, data.data.mpnId, data.data.until, data.data.issuedAt));
+    }
+    if (verb === VERBS.cancelPause) {
+      return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: pauseCancelledCard() as unknown as Record<string, unknown> };
     }
     this.logger.warn('unknown card action', { verb: verb ?? null });
     return invokeError(400, 'BadRequest', `unknown action "${String(verb)}"`);

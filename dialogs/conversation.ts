@@ -20,7 +20,16 @@ export type Reply =
   | { readonly kind: 'not-sure'; readonly closest: readonly FaqTopic[] }
   | { readonly kind: 'help'; readonly suggested: readonly FaqTopic[] }
   | { readonly kind: 'coming-soon'; readonly command: string }
+  | { readonly kind: 'command'; readonly command: LocationCommand; readonly text: string }
   | { readonly kind: 'empty' };
+
+/** Commands about a partner location, handled by ReferralCommands. */
+export const LOCATION_COMMANDS = ['pending', 'accept', 'decline', 'acceptance-rate', 'pause', 'resume', 'status'] as const;
+export type LocationCommand = (typeof LOCATION_COMMANDS)[number];
+
+function isLocationCommand(c: string): c is LocationCommand {
+  return (LOCATION_COMMANDS as readonly string[]).includes(c);
+}
 
 /** Topics offered as first questions on the welcome and help cards. */
 const SUGGESTED = ['capacity-pause', 'acceptance-rate', 'split-assignments', 'referral-incentives'];
@@ -58,7 +67,10 @@ export class FaqConversation {
       if (topic !== undefined) return this.answer(topic);
     }
     if (route.label === 'cmd:help') return { kind: 'help', suggested: this.suggested() };
-    if (route.label.startsWith('cmd:')) return { kind: 'coming-soon', command: route.label.slice(4) };
+    if (route.label.startsWith('cmd:')) {
+      const command = route.label.slice(4);
+      return isLocationCommand(command) ? { kind: 'command', command, text: trimmed } : { kind: 'coming-soon', command };
+    }
 
     const closest = this.topics(this.router.closestTopics(trimmed, 3));
     await this.log.recordUnanswered({

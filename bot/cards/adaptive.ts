@@ -15,7 +15,17 @@ export type CardElement =
     }
   | { readonly type: 'ActionSet'; readonly actions: readonly CardAction[]; readonly spacing?: 'Small' | 'Medium' }
   | { readonly type: 'FactSet'; readonly facts: ReadonlyArray<{ readonly title: string; readonly value: string }> }
-  | { readonly type: 'Container'; readonly items: readonly CardElement[]; readonly separator?: boolean; readonly spacing?: 'Medium' };
+  | { readonly type: 'Container'; readonly items: readonly CardElement[]; readonly separator?: boolean; readonly spacing?: 'Medium'; readonly style?: 'emphasis' | 'good' | 'attention' | 'warning' }
+  | {
+      readonly type: 'Input.ChoiceSet';
+      readonly id: string;
+      readonly label: string;
+      readonly style: 'expanded' | 'compact';
+      readonly isRequired?: boolean;
+      readonly errorMessage?: string;
+      readonly choices: ReadonlyArray<{ readonly title: string; readonly value: string }>;
+    }
+  | { readonly type: 'Input.Text'; readonly id: string; readonly label: string; readonly placeholder?: string; readonly maxLength?: number; readonly isMultiline?: boolean };
 
 export type CardAction =
   | { readonly type: 'Action.Submit'; readonly title: string; readonly data: Readonly<Record<string, unknown>> }
@@ -74,4 +84,12 @@ export function linkButton(title: string, url: string): CardAction {
 
 export function actionSet(actions: readonly CardAction[]): CardElement {
   return { type: 'ActionSet', actions };
+}
+
+export function facts(rows: ReadonlyArray<readonly [string, string]>): CardElement {
+  return { type: 'FactSet', facts: rows.map(([title, value]) => ({ title, value })) };
+}
+
+export function container(items: readonly CardElement[], style?: 'emphasis' | 'good' | 'attention' | 'warning'): CardElement {
+  return { type: 'Container', items, separator: true, spacing: 'Medium', ...(style === undefined ? {} : { style }) };
 }

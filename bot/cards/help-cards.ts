@@ -11,15 +11,18 @@ export interface CommandHelp {
 
 export const COMMAND_HELP: readonly CommandHelp[] = [
   { command: 'help', example: 'help', description: 'Show this list.', ready: true },
-  { command: 'pending', example: 'pending', description: "Your location's referrals that wait for an answer.", ready: false },
+  { command: 'pending', example: 'pending', description: "Your location's referrals that wait for an answer, with Accept and Decline.", ready: true },
+  { command: 'accept', example: 'accept R-1035', description: 'Accept an offered referral.', ready: true },
+  { command: 'decline', example: 'decline R-1035 no capacity', description: 'Decline an offer; it is reassigned and I tell you where it went.', ready: true },
   {
     command: 'acceptance rate',
     example: 'acceptance rate',
-    description: "Your location's acceptance rate this quarter, against the 80% target.",
-    ready: false,
+    description: "Your location's acceptance rate this quarter, against the 80% target (add a quarter such as FY27-Q1).",
+    ready: true,
   },
-  { command: 'pause', example: 'pause for 2 weeks', description: 'Program admins: turn referrals off for up to 30 days.', ready: false },
-  { command: 'resume', example: 'resume', description: 'Program admins: turn referrals back on.', ready: false },
+  { command: 'pause', example: 'pause for 2 weeks', description: 'Program admins: turn referrals off for up to 30 days (asks to confirm).', ready: true },
+  { command: 'resume', example: 'resume', description: 'Program admins: turn referrals back on.', ready: true },
+  { command: 'status', example: 'status', description: 'Whether your location is paused, and its distribution lists.', ready: true },
 ];
 
 function commandLines(): CardElement[] {

@@ -7,14 +7,14 @@ import { words } from './text-features.ts';
  */
 const EXACT: ReadonlyArray<{ readonly name: string; readonly match: (w: readonly string[]) => boolean }> = [
   { name: 'help', match: (w) => w.length === 1 && ['help', 'commands', 'menu'].includes(w[0] ?? '') },
-  { name: 'pending', match: (w) => w[0] === 'pending' && w.length <= 2 },
+  { name: 'pending', match: (w) => w[0] === 'pending' && /^( \d{5,10})?( page \d+)?$/.test(rest(w)) },
   {
     name: 'acceptance-rate',
-    match: (w) => w[0] === 'acceptance' && w[1] === 'rate' && w.length <= 5,
+    match: (w) => w[0] === 'acceptance' && w[1] === 'rate' && w.length <= 6,
   },
-  { name: 'pause', match: (w) => w[0] === 'pause' && (w.length === 1 || ['for', 'until', 'till', 'referrals'].includes(w[1] ?? '')) },
-  { name: 'resume', match: (w) => (w[0] === 'resume' || w[0] === 'unpause') && w.length <= 2 },
-  { name: 'status', match: (w) => w[0] === 'status' && w.length === 1 },
+  { name: 'pause', match: (w) => w[0] === 'pause' && (w.length === 1 || ['for', 'until', 'till', 'referrals'].includes(w[1] ?? '') || /^\d{5,10}$/.test(w[1] ?? '')) },
+  { name: 'resume', match: (w) => (w[0] === 'resume' || w[0] === 'unpause') && /^( referrals)?( \d{5,10})?$/.test(rest(w)) },
+  { name: 'status', match: (w) => w[0] === 'status' && /^( \d{5,10})?$/.test(rest(w)) },
   { name: 'accept', match: (w) => w[0] === 'accept' && w.length === 3 && /^[a-z]$/.test(w[1] ?? '') },
   { name: 'decline', match: (w) => w[0] === 'decline' && w.length >= 3 && /^[a-z]$/.test(w[1] ?? '') },
   { name: 'referral', match: (w) => w[0] === 'referral' && w.length === 3 && /^[a-z]$/.test(w[1] ?? '') },
@@ -25,6 +25,10 @@ const EXACT: ReadonlyArray<{ readonly name: string; readonly match: (w: readonly
   { name: 'subscribe', match: (w) => w[0] === 'subscribe' && w.length <= 2 },
   { name: 'unsubscribe', match: (w) => w[0] === 'unsubscribe' && w.length <= 2 },
 ];
+
+function rest(w: readonly string[]): string {
+  return w.length <= 1 ? '' : ` ${w.slice(1).join(' ')}`;
+}
 
 /** The command a message spells out literally, or undefined. Ids like "R-1042" arrive as "r 1042". */
 export function exactCommand(text: string): string | undefined {

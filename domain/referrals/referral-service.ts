@@ -12,8 +12,8 @@ import {
   type OpContext,
   type Outcome,
 } from './operations.ts';
-import type { ProgramRepository, ProgramTx } from './repository.ts';
-import type { DeclineReason, LocationRecord, ProgramEvent, Referral } from './types.ts';
+import type { ProgramReadModel, ProgramRepository, ProgramTx } from './repository.ts';
+import type { DeclineReason, LocationRecord, ProgramEvent, Referral, ReferralAssignment } from './types.ts';
 import type { AcceptanceReport } from '../acceptance/types.ts';
 import { acceptanceEventsOf } from './acceptance-events.ts';
 
@@ -66,6 +66,24 @@ export class ReferralService {
     private readonly newId: () => string,
     private readonly settings: ServiceSettings = DEFAULT_SERVICE_SETTINGS,
   ) {}
+
+  /** Committed state, for queries. */
+  read(): ProgramReadModel {
+    return this.repo.read();
+  }
+
+  get quarterScheme(): QuarterScheme {
+    return this.settings.quarters;
+  }
+
+  /** The parts offered to a location that still wait for an answer, oldest first. */
+  pendingFor(mpnId: string): Array<{ readonly referral: Referral; readonly part: ReferralAssignment }> {
+    return this.repo
+      .read()
+      .referralsOf(mpnId)
+      .flatMap((referral) => referral.assignments.filter((a) => a.mpnId === mpnId && a.state === 'offered').map((part) => ({ referral, part })))
+      .sort((a, b) => a.part.offeredAt.localeCompare(b.part.offeredAt) || a.referral.id.localeCompare(b.referral.id));
+  }
 
   private context(actor: string): OpContext {
     return { now: this.clock().toISOString(), actor, newId: this.newId };

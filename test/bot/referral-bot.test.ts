@@ -10,6 +10,9 @@ import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema
 import { loadRouting } from '../../bot/router-factory.ts';
 import { ReferralBot } from '../../bot/referral-bot.ts';
 import { memoryLogger } from '../../bot/logger.ts';
+import { ReferralService } from '../../domain/referrals/referral-service.ts';
+import { LowdbProgramRepository } from '../../data/store/program-repository.ts';
+import { ReferralCommands } from '../../dialogs/referral-commands.ts';
 
 const ALEX = { id: 'user-alex', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
 const TENANT = '00000000-0000-0000-0000-0000000000001';
@@ -46,7 +49,10 @@ describe('ReferralBot (TestAdapter)', () => {
     store = await JsonStore.open(path.join(dir, 'db.json'), storeSchema, emptyStore);
     logger = memoryLogger();
     const faq = new FaqConversation(routing.router, routing.knowledgeBase, new LowdbFaqLog(store), () => new Date('2026-11-25T12:00:00Z'));
-    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, () => new Date('2026-11-25T12:00:00Z'));
+    const now = () => new Date('2026-11-25T12:00:00Z');
+    const referrals = new ReferralService(new LowdbProgramRepository(store), now, () => 'id');
+    const commands = new ReferralCommands(referrals, now, () => undefined);
+    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals);
   });
 
   afterEach(async () => {
@@ -180,7 +186,7 @@ describe('ReferralBot (TestAdapter)', () => {
 
   it('answers honestly that a command is not available yet, with no made-up data', async () => {
     await adapter()
-      .send(message('show pending referrals'))
+      .send(message('explain R-1042'))
       .assertReply((r) => {
         assert.match(r.text ?? '', /not available in this version/);
         assert.equal(r.attachments, undefined);
@@ -200,6 +206,15 @@ describe('ReferralBot (TestAdapter)', () => {
       )
       .assertReply((r) => {
         assert.match(texts(cardOf(r)), /30 days/);
+      });
+  });
+
+  it('tells a guest how to get access when a command needs a location', async () => {
+    await adapter()
+      .send(message('show pending referrals'))
+      .assertReply((r) => {
+        assert.match(r.text ?? '', /don't know you as a member of a partner location/);
+        assert.equal(r.attachments, undefined);
       });
   });
 
