@@ -1,12 +1,15 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
+import { ACCEPTANCE_DEFAULTS, acceptanceSection } from '../bench/sections/acceptance.ts';
 import { FAQ_DEFAULTS, faqThroughputSection } from '../bench/sections/faq-throughput.ts';
+import { MATCHING_DEFAULTS, matchingSection } from '../bench/sections/matching.ts';
+import { REASSIGN_DEFAULTS, reassignSection } from '../bench/sections/reassign.ts';
 import { ROUTER_DEFAULTS, routerSection } from '../bench/sections/router.ts';
 import type { Row, Section } from '../bench/section.ts';
 import { renderTable } from '../bench/table.ts';
 
 /*
- * npm run bench [-- --only router,faq] [-- --in-process] [-- --quick]
+ * npm run bench [-- --only router,faq,matching,reassign,acceptance] [-- --in-process] [-- --quick]
  *
  * Performance lives here, never in tests. The machine is small (2 cores) and shared, so every
  * section warms up, repeats, and reports medians. Everything runs on localhost and every loop is
@@ -31,6 +34,14 @@ const sections: readonly Section[] = [
     ...(quick ? { pairs: 1, windowMs: 1000, serverWarmupMs: 500 } : {}),
     placement: values['in-process'] ? 'in-process' : 'child',
   }),
+  // --quick keeps the sizes the targets are about and cuts repetitions and time windows.
+  matchingSection(quick ? { ...MATCHING_DEFAULTS, builds: 1, runs: 1, warmupReferrals: 5_000, explainReferrals: 200 } : MATCHING_DEFAULTS),
+  reassignSection(
+    quick
+      ? { ...REASSIGN_DEFAULTS, sequentialOps: 10, sequentialMs: 1_000, concurrentMs: 1_500, profiledMs: 1_000, breakdownRepeats: 1, breakdownOps: 50 }
+      : REASSIGN_DEFAULTS,
+  ),
+  acceptanceSection(quick ? { ...ACCEPTANCE_DEFAULTS, runs: 1, serviceRuns: [1, 0] } : ACCEPTANCE_DEFAULTS),
 ];
 
 const wanted = (values.only ?? '')
