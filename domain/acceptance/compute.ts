@@ -93,7 +93,7 @@ function collectOffers(events: Iterable<LoggedEvent>, asOfMs: number): OfferSlot
     }
     if (ms > asOfMs) continue;
 
-    const slot = offers.slotOf(referralId, mpnId);
+    const slot = offers.slotOf(event.assignmentId ?? referralId, mpnId, referralId);
     const packed = state[slot] ?? 0;
     if (kind === OFFERED) {
       const quarter = quarterOrdinalOfMs(ms) + 1;

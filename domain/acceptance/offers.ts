@@ -23,10 +23,13 @@ export class OfferSlots {
     return this.state.length;
   }
 
-  /** The slot of the pair, created with state 0 on first sight. */
-  slotOf(referralId: string, mpnId: string): number {
+  /**
+   * The slot of the pair, created with state 0 on first sight. `key` is the referral ID, or the
+   * referral part's ID when the log has one; `referralId` is kept for messages.
+   */
+  slotOf(key: string, mpnId: string, referralId: string = key): number {
     const location = this.locationOf(mpnId);
-    const head = this.headByReferral.get(referralId);
+    const head = this.headByReferral.get(key);
     for (let slot = head ?? -1; slot !== -1; slot = this.next[slot] ?? -1) {
       if (this.location[slot] === location) return slot;
     }
@@ -35,7 +38,7 @@ export class OfferSlots {
     this.referralId.push(referralId);
     this.state.push(0);
     this.next.push(head ?? -1);
-    this.headByReferral.set(referralId, slot);
+    this.headByReferral.set(key, slot);
     return slot;
   }
 

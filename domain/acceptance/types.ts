@@ -23,6 +23,13 @@ export interface AcceptanceEvent {
 export interface LoggedEvent {
   readonly type: string;
   readonly referralId?: string | undefined;
+  /**
+   * The part of the referral this event is about, when the log knows it (the store's log does).
+   * Offers are then keyed by part, so a location that receives two parts of one referral (a
+   * reassigned part can go to a location holding another) answers each on its own. Contract input
+   * has no parts: one offer per referral and MPN ID.
+   */
+  readonly assignmentId?: string | undefined;
   readonly mpnId?: string | undefined;
   readonly at: string;
 }

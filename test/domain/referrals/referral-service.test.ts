@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadDemoSeed } from '../../../data/seed/demo-seed.ts';
 import { computeAcceptance } from '../../../domain/acceptance/index.ts';
 import type { AcceptanceEvent, AcceptanceReport } from '../../../domain/acceptance/index.ts';
-import { acceptanceEventsOf } from '../../../domain/referrals/acceptance-events.ts';
+import { contractEventsOf } from '../../../domain/referrals/acceptance-events.ts';
 import { DomainError } from '../../../domain/errors.ts';
 import { PAUSE_RULE } from '../../../domain/pause/index.ts';
 import { ReferralService } from '../../../domain/referrals/referral-service.ts';
@@ -693,7 +693,7 @@ describe('domain/referrals ReferralService (over a real lowdb repository)', func
       await loadDemoSeed(program.repo, seededAt, sequentialIds('seed-'));
       service = new ReferralService(program.repo, () => now, sequentialIds('id-'));
 
-      const events: AcceptanceEvent[] = acceptanceEventsOf(program.repo.read().events());
+      const events: AcceptanceEvent[] = contractEventsOf(program.repo.read().events());
       assert.ok(events.length > 60, `a realistic log (${events.length} acceptance events)`);
 
       const asOf = new Date(START);
