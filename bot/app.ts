@@ -3,8 +3,11 @@ import path from 'node:path';
 import type { Server } from 'restify';
 import { FaqConversation } from '../dialogs/conversation.ts';
 import { ReferralService } from '../domain/referrals/referral-service.ts';
-import { ReferralCommands } from '../dialogs/referral-commands.ts';
+import { ReferralCommands, type RefusalLog } from '../dialogs/referral-commands.ts';
+import { OpsCommands } from '../dialogs/ops-commands.ts';
+import { RoleAdmin } from '../domain/access/role-admin.ts';
 import { DEFAULT_PAUSE_SETTINGS } from '../domain/pause/index.ts';
+import { changesTo } from '../data/store/change-builders.ts';
 import { JsonStore } from '../data/store/json-store.ts';
 import { LowdbFaqLog, LowdbGreetings } from '../data/store/faq-log-repository.ts';
 import { LowdbProgramRepository } from '../data/store/program-repository.ts';
@@ -18,6 +21,8 @@ import type { Logger } from './logger.ts';
 import { ReferralBot } from './referral-bot.ts';
 import { loadRouting } from './router-factory.ts';
 
+const storeChanges = changesTo<StoreData>();
+
 export interface App {
   readonly server: Server;
   readonly store: JsonStore<StoreData>;
@@ -27,6 +32,7 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** The store's lowdb snapshot; its journal is beside it (`db.json.journal`, see journalFileOf). */
 export function storeFile(config: Pick<AppConfig, 'dataDir'>): string {
   return path.join(config.dataDir, 'db.json');
 }
@@ -37,13 +43,11 @@ export async function openStore(
   logger: Logger,
   now: () => Date,
 ): Promise<{ store: JsonStore<StoreData>; repository: LowdbProgramRepository }> {
-  const store = await JsonStore.open<StoreData>(storeFile(config), storeSchema, emptyStore);
+  const store = await JsonStore.open<StoreData>(storeFile(config), storeSchema, emptyStore, { warn: (message) => logger.warn(message) });
   const repository = new LowdbProgramRepository(store);
   if (config.seedDemoData && store.data.seededAt === null && store.data.locations.length === 0) {
     const summary = await loadDemoSeed(repository, now(), randomUUID);
-    await store.update((d) => {
-      d.seededAt = now().toISOString();
-    });
+    await store.update(() => ({ result: undefined, changes: [storeChanges.set('seededAt', now().toISOString())] }));
     logger.info('loaded the demo program into an empty store', { ...summary });
   }
   return { store, repository };
@@ -61,9 +65,19 @@ export async function buildApp(config: AppConfig, logger: Logger, now: () => Dat
     target: 0.8,
   });
   const { knowledgeBase, router } = loadRouting();
-  const faq = new FaqConversation(router, knowledgeBase, new LowdbFaqLog(store), now);
-  const commands = new ReferralCommands(referrals, now, (entry) => logger.warn('refused', { ...entry }));
-  const bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals);
+  const faqLog = new LowdbFaqLog(store);
+  const faq = new FaqConversation(router, knowledgeBase, faqLog, now);
+  const logRefusal = (entry: Parameters<RefusalLog>[0]): void => logger.warn('refused', { ...entry });
+  const commands = new ReferralCommands(referrals, now, logRefusal);
+  const ops = new OpsCommands({
+    service: referrals,
+    roles: new RoleAdmin(repository),
+    faqLog,
+    knowledgeBase,
+    logRefusal,
+    audit: (message, entry) => logger.info(message, { ...entry }),
+  });
+  const bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops);
   const adapter = createAdapter(config, logger);
   const server = createServer({
     adapter,

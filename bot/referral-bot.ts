@@ -16,22 +16,15 @@ import { FEEDBACK_VERB, faqAnswerCard, notSureCard } from './cards/faq-cards.ts'
 import { helpCard, welcomeCard } from './cards/help-cards.ts';
 import { comingSoonText } from './coming-soon.ts';
 import type { ReferralCommands, CommandReply } from '../dialogs/referral-commands.ts';
+import type { OpsCommands } from '../dialogs/ops-commands.ts';
 import type { LocationCommand } from '../dialogs/conversation.ts';
 import type { Principal } from '../domain/access/policy.ts';
 import type { ReferralService } from '../domain/referrals/referral-service.ts';
 import { DECLINE_REASONS } from '../domain/referrals/types.ts';
-import {
-  VERBS,
-  acceptanceCard,
-  answeredCard,
-  confirmPauseCard,
-  declineReasonCard,
-  declinedCard,
-  pauseCancelledCard,
-  pendingCard,
-  pickLocationCard,
-  statusCard,
-} from './cards/referral-cards.ts';
+import { VERBS, pauseCancelledCard } from './cards/referral-cards.ts';
+import { OPS_VERBS, renderOps } from './cards/ops-cards.ts';
+import { namesFrom, type Names } from './names.ts';
+import { renderCommand } from './render-command.ts';
 
 /** Remembers greeted conversations so the twin install events greet once. */
 export interface Greetings {
@@ -47,6 +40,7 @@ const declineData = partData.extend({
   reasonText: z.string().max(300).optional(),
 });
 const pauseData = z.object({ mpnId: z.string().min(1).max(20), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), issuedAt: z.string().max(40) });
+const reassignData = partData.extend({ target: z.string().regex(/^(auto|\d{5,10})$/) });
 
 function attachCard(card: AdaptiveCard): Partial<Activity> {
   return MessageFactory.attachment(CardFactory.adaptiveCard(card));
@@ -74,6 +68,8 @@ function isMentioned(activity: Activity): boolean {
  * and handles the card actions. In channels and group chats it speaks only when @mentioned.
  */
 export class ReferralBot extends TeamsActivityHandler {
+  private readonly names: Names;
+
   constructor(
     private readonly faq: FaqConversation,
     private readonly greetings: Greetings,
@@ -81,8 +77,10 @@ export class ReferralBot extends TeamsActivityHandler {
     private readonly now: () => Date,
     private readonly commands: ReferralCommands,
     private readonly referrals: ReferralService,
+    private readonly ops: OpsCommands,
   ) {
     super();
+    this.names = namesFrom(() => this.referrals.read());
     this.onMessage(async (context, next) => {
       await this.handleMessage(context);
       await next();
@@ -114,7 +112,11 @@ export class ReferralBot extends TeamsActivityHandler {
     const text = personal && !isMentioned(activity) ? (activity.text ?? '') : stripMentions(activity);
     const reply = await this.faq.respond(text, callerOf(activity));
     if (reply.kind === 'command') {
-      await this.sendCommand(context, await this.runCommand(reply.command, reply.text, this.principalOf(activity)));
+      await this.sendOut(context, renderCommand(await this.runCommand(reply.command, reply.text, this.principalOf(activity)), this.names));
+      return;
+    }
+    if (reply.kind === 'ops') {
+      await this.sendOut(context, renderOps(await this.ops.run(reply.command, reply.text, this.principalOf(activity)), this.names));
       return;
     }
     await this.send(context, reply);
@@ -145,65 +147,13 @@ export class ReferralBot extends TeamsActivityHandler {
     }
   }
 
-  private nameOf = (aadObjectId: string | null): string => {
-    if (aadObjectId === null) return 'someone';
-    const user = this.referrals.read().users().find((u) => u.aadObjectId === aadObjectId);
-    return user?.name ?? (aadObjectId === 'system' ? 'the system' : 'a team member');
-  };
-
-  private locationName = (mpnId: string): string => {
-    const l = this.referrals.read().location(mpnId);
-    return l === undefined ? `MPN ID ${mpnId}` : `${l.name} (MPN ID ${mpnId})`;
-  };
-
-  /** The card (or text) for a command's outcome; undefined means plain text was chosen. */
-  private render(reply: CommandReply): AdaptiveCard | string {
-    switch (reply.kind) {
-      case 'refused':
-        return `Sorry, that needs ${reply.needed}. ${reply.reason} Nothing was changed. Ask your partner's program admin or FastTrack operations if you need access.`;
-      case 'guest':
-        return `I can't show **${reply.command}** yet: I don't know you as a member of a partner location. Ask your partner's program admin, or FastTrack operations, to give you access. Meanwhile, ask me anything about the program rules.`;
-      case 'problem':
-        return reply.message;
-      case 'pick-location':
-        return pickLocationCard(reply.command, reply.locations);
-      case 'pending':
-        return pendingCard(reply);
-      case 'already-answered':
-        return answeredCard(reply.referral, reply.part, this.nameOf, 'This card is out of date: the offer was already answered.');
-      case 'accepted': {
-        const part = reply.parts[0];
-        return part === undefined ? 'Nothing was accepted.' : answeredCard(reply.referral, part, this.nameOf);
-      }
-      case 'ask-decline-reason':
-        return declineReasonCard(reply.referral, reply.part);
-      case 'declined':
-        return declinedCard(reply, this.locationName, this.nameOf);
-      case 'acceptance':
-        return acceptanceCard(reply);
-      case 'confirm-pause':
-        return confirmPauseCard(reply);
-      case 'ask-pause-period':
-        return `For how long? For example **pause for 2 weeks**, **pause for 10 days** or **pause until 15 December**. A pause lasts 1 to 30 days.`;
-      case 'paused':
-        return statusCard(reply.location, `Referrals paused: ${reply.location.name}`);
-      case 'resumed':
-        return statusCard(reply.location, `Referrals resumed: ${reply.location.name}`);
-      case 'status':
-        return statusCard(reply.location);
-    }
-  }
-
-  private async sendCommand(context: TurnContext, reply: CommandReply): Promise<void> {
-    const out = this.render(reply);
+  private async sendOut(context: TurnContext, out: AdaptiveCard | string): Promise<void> {
     await context.sendActivity(typeof out === 'string' ? out : attachCard(out));
   }
 
   /** Card actions answer with the card that replaces the clicked one. */
   private invokeCard(reply: CommandReply): AdaptiveCardInvokeResponse {
-    const out = this.render(reply);
-    const shown = typeof out === 'string' ? card([text(out)]) : out;
-    return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: shown as unknown as Record<string, unknown> };
+    return invokeShown(renderCommand(reply, this.names));
   }
 
   /** A click on a card whose part was already answered shows that answer instead of acting. */
@@ -268,6 +218,12 @@ export class ReferralBot extends TeamsActivityHandler {
       const p = this.principalOf(context.activity);
       return this.invokeCard(await this.commands.confirmPause(p, data.data.mpnId, data.data.until, data.data.issuedAt));
     }
+    if (verb === OPS_VERBS.reassign) {
+      const data = reassignData.safeParse(invokeValue.action.data);
+      if (!data.success) return invokeError(400, 'BadRequest', 'the card data is not valid');
+      const d = data.data;
+      return invokeShown(renderOps(await this.ops.reassignPart(this.principalOf(context.activity), d.referralId, d.assignmentId, d.target), this.names));
+    }
     if (verb === VERBS.cancelPause) {
       return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: pauseCancelledCard() as unknown as Record<string, unknown> };
     }
@@ -284,6 +240,11 @@ export class ReferralBot extends TeamsActivityHandler {
     }
     await super.run(context);
   }
+}
+
+function invokeShown(out: AdaptiveCard | string): AdaptiveCardInvokeResponse {
+  const shown = typeof out === 'string' ? card([text(out)]) : out;
+  return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: shown as unknown as Record<string, unknown> };
 }
 
 function invokeError(statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse {

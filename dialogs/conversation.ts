@@ -21,6 +21,7 @@ export type Reply =
   | { readonly kind: 'help'; readonly suggested: readonly FaqTopic[] }
   | { readonly kind: 'coming-soon'; readonly command: string }
   | { readonly kind: 'command'; readonly command: LocationCommand; readonly text: string }
+  | { readonly kind: 'ops'; readonly command: OpsCommand; readonly text: string }
   | { readonly kind: 'empty' };
 
 /** Commands about a partner location, handled by ReferralCommands. */
@@ -29,6 +30,14 @@ export type LocationCommand = (typeof LOCATION_COMMANDS)[number];
 
 function isLocationCommand(c: string): c is LocationCommand {
   return (LOCATION_COMMANDS as readonly string[]).includes(c);
+}
+
+/** Commands for FastTrack operations staff, handled by OpsCommands. */
+export const OPS_COMMANDS = ['referral', 'explain', 'reassign', 'unanswered', 'role'] as const;
+export type OpsCommand = (typeof OPS_COMMANDS)[number];
+
+function isOpsCommand(c: string): c is OpsCommand {
+  return (OPS_COMMANDS as readonly string[]).includes(c);
 }
 
 /** Topics offered as first questions on the welcome and help cards. */
@@ -69,7 +78,8 @@ export class FaqConversation {
     if (route.label === 'cmd:help') return { kind: 'help', suggested: this.suggested() };
     if (route.label.startsWith('cmd:')) {
       const command = route.label.slice(4);
-      return isLocationCommand(command) ? { kind: 'command', command, text: trimmed } : { kind: 'coming-soon', command };
+      if (isLocationCommand(command)) return { kind: 'command', command, text: trimmed };
+      return isOpsCommand(command) ? { kind: 'ops', command, text: trimmed } : { kind: 'coming-soon', command };
     }
 
     const closest = this.topics(this.router.closestTopics(trimmed, 3));

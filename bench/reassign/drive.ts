@@ -1,5 +1,7 @@
 import { watch } from 'node:fs';
 import path from 'node:path';
+import type { JsonStore } from '../../data/store/json-store.ts';
+import type { StoreData } from '../../data/store/schema.ts';
 import type { ReferralService } from '../../domain/referrals/referral-service.ts';
 import { DECLINE_REASONS, type OpenPart } from '../synthetic/history.ts';
 
@@ -25,15 +27,18 @@ export interface DriveResult {
   readonly firstError: string | null;
   readonly ms: number;
   readonly latenciesMs: number[];
-  /** Renames onto the store file seen while driving: one per write of the whole file. */
+  /** Renames onto the snapshot file seen while driving: one per snapshot (whole-file write). */
   readonly writes: number;
+  /** Journal appends (one write + fdatasync each, group-committed) and lines, from the store's counters. */
+  readonly appends: number;
+  readonly lines: number;
   /** Minor page faults of the process while driving: fresh memory touched for the first time. */
   readonly pageFaults: number;
 }
 
 /**
- * Counts completed writes of the store file from the outside: lowdb (steno) writes a temp file
- * and renames it onto the file, and inotify reports each rename. No code under test is touched.
+ * Counts completed snapshot writes from the outside: lowdb (steno) writes a temp file and renames
+ * it onto the file, and inotify reports each rename. No code under test is touched.
  */
 function countWrites(file: string): { stop(): number } {
   let writes = 0;
@@ -51,13 +56,13 @@ function countWrites(file: string): { stop(): number } {
 
 /**
  * Declines with `inFlight` callers in a closed loop: each awaits its decline, then starts the
- * next. 1 is the latency-bound case (every decline its own write); more let the store group
- * declines that arrive during a write into the next one. Stops after `maxOps` declines or when
- * `maxMs` has passed, whichever comes first, and always waits for what is in flight.
+ * next. 1 is the latency-bound case (every decline its own journal append); more let the store
+ * group declines that arrive during an append into the next one. Stops after `maxOps` declines or
+ * when `maxMs` has passed, whichever comes first, and always waits for what is in flight.
  */
 export async function driveDeclines(
   service: ReferralService,
-  file: string,
+  store: JsonStore<StoreData>,
   queue: PartQueue,
   o: { readonly inFlight: number; readonly maxOps: number; readonly maxMs: number },
 ): Promise<DriveResult> {
@@ -65,7 +70,8 @@ export async function driveDeclines(
   let failed = 0;
   let firstError: string | null = null;
   let started = 0;
-  const watcher = countWrites(file);
+  const watcher = countWrites(store.file);
+  const before = store.stats;
   const faults = process.resourceUsage().minorPageFault;
   const t0 = performance.now();
   const deadline = t0 + o.maxMs;
@@ -91,5 +97,16 @@ export async function driveDeclines(
   const pageFaults = process.resourceUsage().minorPageFault - faults;
   // inotify events arrive on the event loop after the rename; give the last one time to land.
   await new Promise((resolve) => setTimeout(resolve, 50));
-  return { ops: latencies.length, failed, firstError, ms, latenciesMs: latencies, writes: watcher.stop(), pageFaults };
+  const after = store.stats;
+  return {
+    ops: latencies.length,
+    failed,
+    firstError,
+    ms,
+    latenciesMs: latencies,
+    writes: watcher.stop(),
+    appends: after.appends - before.appends,
+    lines: after.lines - before.lines,
+    pageFaults,
+  };
 }

@@ -31,7 +31,7 @@ export async function openTempProgram(locations: number, referrals: number, open
   const file = path.join(dir, 'db.json');
   const store = await JsonStore.open<StoreData>(file, storeSchema, emptyStore);
   const repo = new LowdbProgramRepository(store);
-  // One transaction, so loading the history is one write, not one per referral.
+  // One transaction, so loading the history is one journal line, not one per referral.
   const loaded = await timedAsync(() =>
     repo.transaction((tx) => {
       for (const p of history.partners) tx.putPartner(p);
@@ -40,6 +40,8 @@ export async function openTempProgram(locations: number, referrals: number, open
       tx.appendEvents(history.events);
     }),
   );
+  // The history goes into the snapshot, as a store that has been running for a while would hold it.
+  await store.flush();
   const service = new ReferralService(repo, () => new Date(NOW_MS), counterIds('b-'));
   return { dir, file, store, service, history, historyMs: built.ms, loadMs: loaded.ms };
 }

@@ -10,7 +10,8 @@ type Frame = Profiler.ProfileNode['callFrame'];
  */
 const RULES: readonly Rule[] = [
   { category: 'JSON.stringify (lowdb JSONFile, 2-space indent)', matches: (f: Frame) => f.functionName === 'stringify' && f.url.includes('lowdb') },
-  { category: 'fs.writeFile + rename (UTF-8 encoding of the text included)', matches: (f: Frame) => f.url.includes('internal/fs/promises') || f.url.includes('steno') },
+  { category: 'snapshot fs.writeFile + rename (UTF-8 encoding of the text included)', matches: (f: Frame) => f.url.includes('internal/fs/promises') || f.url.includes('steno') },
+  { category: 'journal append (fs.write + fdatasync)', matches: (f: Frame) => f.url.includes('/data/store/journal-file') || f.url === 'node:fs' },
   { category: 'matching (rematch + explanations)', matches: (f: Frame) => f.url.includes('/domain/matching/') },
   { category: 'referral operations + service', matches: (f: Frame) => f.url.includes('/domain/referrals/') },
   { category: 'store + repository (transaction, indexes)', matches: (f: Frame) => f.url.includes('/data/store/') },
@@ -21,7 +22,7 @@ const ORDER = [...RULES.map((r) => r.category), 'gc', 'other', 'idle'];
 const LABEL: Record<string, string> = {
   gc: 'garbage collection',
   other: 'other (node internals, promise plumbing)',
-  idle: 'idle (main thread waiting for the disk write in the thread pool)',
+  idle: 'idle (main thread waiting for the disk in the thread pool)',
 };
 
 export interface WhereRow {
@@ -30,7 +31,7 @@ export interface WhereRow {
   readonly share: number;
 }
 
-/** Main-thread time per file write of a profiled concurrent run, by piece, largest first. */
+/** Main-thread time per journal append of a profiled concurrent run, by piece, largest first. */
 export function whereTimeGoes(profile: Profiler.Profile, writes: number): WhereRow[] {
   const { ms, totalMs } = attribute(profile, RULES);
   return ORDER.map((category) => {

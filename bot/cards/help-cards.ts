@@ -7,6 +7,8 @@ export interface CommandHelp {
   readonly example: string;
   readonly description: string;
   readonly ready: boolean;
+  /** Set for the FastTrack operations commands, listed in their own section. */
+  readonly operations?: true;
 }
 
 export const COMMAND_HELP: readonly CommandHelp[] = [
@@ -23,10 +25,33 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { command: 'pause', example: 'pause for 2 weeks', description: 'Program admins: turn referrals off for up to 30 days (asks to confirm).', ready: true },
   { command: 'resume', example: 'resume', description: 'Program admins: turn referrals back on.', ready: true },
   { command: 'status', example: 'status', description: 'Whether your location is paused, and its distribution lists.', ready: true },
+  { command: 'referral', example: 'referral R-1035', description: 'A referral’s customer, parts (location, state, basis, answers) and full event history.', ready: true, operations: true },
+  {
+    command: 'explain',
+    example: 'explain R-1035',
+    description: 'Where the referral went and why each location was or was not chosen, recomputed on today’s network.',
+    ready: true,
+    operations: true,
+  },
+  {
+    command: 'reassign',
+    example: 'reassign R-1035 4100003',
+    description: 'Move an offered or accepted part to a location, or `auto` for matching’s choice; with several parts, say whose: `reassign R-1035 from 4100001 to auto`.',
+    ready: true,
+    operations: true,
+  },
+  { command: 'unanswered', example: 'unanswered', description: 'The 20 most recent questions I could not answer, with the closest topics.', ready: true, operations: true },
+  {
+    command: 'role',
+    example: 'role grant <AAD object id> member 4100001',
+    description: 'Give or take a role (member, admin with an MPN ID; operations without): `role grant|revoke …`.',
+    ready: true,
+    operations: true,
+  },
 ];
 
-function commandLines(): CardElement[] {
-  return COMMAND_HELP.map((c) =>
+function commandLines(operations: boolean): CardElement[] {
+  return COMMAND_HELP.filter((c) => (c.operations === true) === operations).map((c) =>
     text(`**${c.example}**: ${c.description}${c.ready ? '' : ' _(coming soon)_'}`),
   );
 }
@@ -39,7 +64,9 @@ export function helpCard(suggested: readonly FaqTopic[]): AdaptiveCard {
       ? [text('For example:', { subtle: true }), actionSet(suggested.map((t) => askButton(t.question, t.question)))]
       : []),
     text('Commands', { subtle: true, separator: true }),
-    ...commandLines(),
+    ...commandLines(false),
+    text('Operations (FastTrack operations staff only)', { subtle: true, separator: true }),
+    ...commandLines(true),
   ]);
 }
 

@@ -1,6 +1,9 @@
 import type { Storage, StoreItems } from 'botbuilder';
+import { changesTo } from './change-builders.ts';
 import type { JsonStore } from './json-store.ts';
 import type { StoreData } from './schema.ts';
+
+const journal = changesTo<StoreData>();
 
 export class ETagConflictError extends Error {
   constructor(readonly key: string) {
@@ -41,17 +44,19 @@ export class LowdbStorage implements Storage {
         }
       }
       const at = this.now().toISOString();
-      for (const [key, change] of Object.entries(changes)) {
+      const sets = Object.entries(changes).map(([key, change]) => {
         const { eTag: _ignored, ...value } = change as Record<string, unknown>;
         this.counter++;
-        d.botState[key] = { eTag: `${Date.now().toString(36)}-${this.counter}`, value: structuredClone(value), updatedAt: at };
-      }
+        return journal.setEntry('botState', key, { eTag: `${Date.now().toString(36)}-${this.counter}`, value, updatedAt: at });
+      });
+      return { result: undefined, changes: sets };
     });
   }
 
   async delete(keys: string[]): Promise<void> {
-    await this.store.update((d) => {
-      for (const key of keys) delete d.botState[key];
-    });
+    await this.store.update((d) => ({
+      result: undefined,
+      changes: keys.filter((key) => d.botState[key] !== undefined).map((key) => journal.unsetEntry('botState', key)),
+    }));
   }
 }

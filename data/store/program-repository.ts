@@ -6,7 +6,9 @@ import type {
   UserRecord,
 } from '../../domain/referrals/types.ts';
 import type { ProgramReadModel, ProgramRepository, ProgramTx } from '../../domain/referrals/repository.ts';
+import { changesTo } from './change-builders.ts';
 import type { JsonStore } from './json-store.ts';
+import type { Change } from './journal-change.ts';
 import type { StoreData } from './schema.ts';
 
 type Stored<T> = T extends ReadonlyArray<infer U> ? U : never;
@@ -49,10 +51,13 @@ function sameNetwork(a: LocationRecord, b: LocationRecord): boolean {
   return JSON.stringify({ ...a, referralsReceived: 0 }) === JSON.stringify({ ...b, referralsReceived: 0 });
 }
 
+/** Builds the journal's changes for the program's collections, typed by the store's shape. */
+const change = changesTo<StoreData>();
+
 /**
- * The program's records in the lowdb file. Transactions buffer their writes and apply them in one
- * serialized store update, so a failing transaction writes nothing and readers never see half of
- * one.
+ * The program's records in the lowdb store. Transactions buffer their writes and commit them as
+ * one store update (one journal line), so a failing transaction writes nothing and readers never
+ * see half of one.
  */
 export class LowdbProgramRepository implements ProgramRepository {
   private indexes: Indexes;
@@ -78,53 +83,49 @@ export class LowdbProgramRepository implements ProgramRepository {
     return this.store.update((data) => {
       const tx = new BufferedTx(new CommittedView(data, this.indexes));
       const result = work(tx);
-      this.apply(data, tx);
-      return result;
+      return { result, changes: this.changesOf(data, tx) };
     });
   }
 
-  private apply(data: StoreData, tx: BufferedTx): void {
+  /**
+   * The transaction's puts and appends as store changes, each put aimed at the record's position
+   * (new records at the end). The store applies them right after this returns, in the same tick,
+   * so the indexes are moved along here; if the store cannot apply them it calls onReload, which
+   * rebuilds the indexes from the data.
+   */
+  private changesOf(data: Readonly<StoreData>, tx: BufferedTx): Change[] {
+    const changes: Change[] = [];
+    const idx = this.indexes;
+    const position = (map: Map<string, number>, key: string, next: () => number): number => {
+      const at = map.get(key);
+      if (at !== undefined) return at;
+      const added = next();
+      map.set(key, added);
+      return added;
+    };
+    let partners = data.partners.length;
     for (const p of tx.partnersPut.values()) {
-      const at = this.indexes.partner.get(p.partnerId);
-      const stored = p as Stored<StoreData['partners']>;
-      if (at === undefined) {
-        this.indexes.partner.set(p.partnerId, data.partners.length);
-        data.partners.push(stored);
-      } else data.partners[at] = stored;
+      changes.push(change.put('partners', position(idx.partner, p.partnerId, () => partners++), { partnerId: p.partnerId }, p as Stored<StoreData['partners']>));
       this.version++;
     }
+    let locations = data.locations.length;
     for (const l of tx.locationsPut.values()) {
-      const at = this.indexes.location.get(l.mpnId);
-      const stored = l as Stored<StoreData['locations']>;
-      if (at === undefined) {
-        this.indexes.location.set(l.mpnId, data.locations.length);
-        data.locations.push(stored);
-        this.version++;
-      } else {
-        const before = data.locations[at];
-        if (before === undefined || !sameNetwork(before, l)) this.version++;
-        data.locations[at] = stored;
-      }
+      const before = data.locations[idx.location.get(l.mpnId) ?? -1];
+      if (before === undefined || !sameNetwork(before, l)) this.version++;
+      changes.push(change.put('locations', position(idx.location, l.mpnId, () => locations++), { mpnId: l.mpnId }, l as Stored<StoreData['locations']>));
     }
+    let referrals = data.referrals.length;
     for (const r of tx.referralsPut.values()) {
-      const at = this.indexes.referral.get(r.id);
-      const stored = r as Stored<StoreData['referrals']>;
-      if (at === undefined) {
-        this.indexes.referral.set(r.id, data.referrals.length);
-        data.referrals.push(stored);
-      } else data.referrals[at] = stored;
-      this.indexes.linkReferral(r);
+      changes.push(change.put('referrals', position(idx.referral, r.id, () => referrals++), { id: r.id }, r as Stored<StoreData['referrals']>));
+      idx.linkReferral(r);
     }
-    for (const e of tx.eventsAppended) data.events.push(e as Stored<StoreData['events']>);
+    if (tx.eventsAppended.length > 0) changes.push(change.append('events', tx.eventsAppended as StoreData['events']));
+    let users = data.users.length;
     for (const u of tx.usersPut.values()) {
-      const key = userKey(u.tenantId, u.aadObjectId);
-      const at = this.indexes.user.get(key);
-      const stored = u as Stored<StoreData['users']>;
-      if (at === undefined) {
-        this.indexes.user.set(key, data.users.length);
-        data.users.push(stored);
-      } else data.users[at] = stored;
+      const at = position(idx.user, userKey(u.tenantId, u.aadObjectId), () => users++);
+      changes.push(change.put('users', at, { tenantId: u.tenantId, aadObjectId: u.aadObjectId }, u as Stored<StoreData['users']>));
     }
+    return changes;
   }
 }
 

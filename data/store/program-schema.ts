@@ -73,7 +73,7 @@ export const programEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('accepted'), ...partEvent }),
   z.object({ type: z.literal('expired'), ...partEvent }),
   z.object({ type: z.literal('declined'), ...partEvent, reason: declineReasonSchema }),
-  z.object({ type: z.literal('reassigned'), ...partEvent, to: z.array(z.string()), ftc: workloads }),
+  z.object({ type: z.literal('reassigned'), ...partEvent, to: z.array(z.string()), ftc: workloads, previousState: z.enum(['offered', 'accepted']).optional() }),
   z.object({ type: z.literal('paused'), ...eventBase, until: iso }),
   z.object({ type: z.literal('resumed'), ...eventBase }),
   z.object({ type: z.literal('pause-expired'), ...eventBase }),

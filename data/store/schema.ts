@@ -30,7 +30,7 @@ const unanswered = z.object({
 const greeted = z.object({ conversationId: z.string(), at: iso });
 
 /**
- * The whole store file. Collections added later default to empty, so a file written by an older
+ * The whole store snapshot (`db.json`). Collections added later default to empty, so a file written by an older
  * version still opens.
  */
 export const storeSchema = z.object({
@@ -47,6 +47,8 @@ export const storeSchema = z.object({
   botState: z.record(z.object({ eTag: z.string(), value: z.record(z.unknown()), updatedAt: z.string() })).default({}),
   /** Set once the demo seed (or real data) was loaded, so a restart never re-seeds. */
   seededAt: z.string().nullable().default(null),
+  /** Seq of the last journal line this snapshot holds (see JsonStore); older lines are skipped on replay. */
+  journalSeq: z.number().int().min(0).default(0),
 });
 
 export type StoreData = z.infer<typeof storeSchema>;
@@ -64,5 +66,6 @@ export function emptyStore(): StoreData {
     users: [],
     botState: {},
     seededAt: null,
+    journalSeq: 0,
   };
 }

@@ -1,10 +1,11 @@
 import { DomainError } from '../errors.ts';
-import { rematchDeclined, type Matcher, type MatchResult, type ReferralRequest } from '../matching/index.ts';
+import { rematchDeclined, type Matcher, type ReferralRequest } from '../matching/index.ts';
+import { ftcParts, offersFrom, replaceAssignment, type NewPart } from './part-offers.ts';
 import type { ReferralType } from '../matching/types.ts';
 import type {
   CustomerRecord,
   DeclineReason,
-  FtcPart,
+  LocationRecord,
   ProgramEvent,
   Referral,
   ReferralAssignment,
@@ -44,39 +45,10 @@ export function requestOf(referral: Pick<Referral, 'id' | 'type' | 'workloads' |
   };
 }
 
-function offersFrom(result: MatchResult, referralId: string, ctx: OpContext): { assignments: ReferralAssignment[]; events: ProgramEvent[] } {
-  const assignments: ReferralAssignment[] = result.assignments.map((a) => ({
-    id: ctx.newId(),
-    mpnId: a.mpnId,
-    workloads: [...a.workloads],
-    basis: a.basis,
-    state: 'offered',
-    offeredAt: ctx.now,
-    answeredAt: null,
-    answeredBy: null,
-    declineReason: null,
-  }));
-  const events: ProgramEvent[] = assignments.map((a) => ({
-    id: ctx.newId(),
-    type: 'offered',
-    at: ctx.now,
-    actor: ctx.actor,
-    mpnId: a.mpnId,
-    referralId,
-    assignmentId: a.id,
-    workloads: a.workloads,
-  }));
-  return { assignments, events };
-}
-
-function ftcParts(result: MatchResult, now: string): FtcPart[] {
-  return result.ftc.length > 0 ? [{ workloads: [...result.ftc], at: now }] : [];
-}
-
 /** Matches a new referral and offers its parts. The matcher's counters move with it. */
 export function placeReferral(input: NewReferral, matcher: Matcher, ctx: OpContext): Outcome {
   const result = matcher.match(requestOf(input), { explain: 'customer-country' });
-  const { assignments, events } = offersFrom(result, input.id, ctx);
+  const { assignments, events } = offersFrom(result.assignments, input.id, ctx);
   const referral: Referral = {
     id: input.id,
     type: input.type,
@@ -84,7 +56,7 @@ export function placeReferral(input: NewReferral, matcher: Matcher, ctx: OpConte
     workloads: [...input.workloads],
     createdAt: ctx.now,
     assignments,
-    ftc: ftcParts(result, ctx.now),
+    ftc: ftcParts(result.ftc, ctx.now),
   };
   return { referral, events, received: assignments.map((a) => a.mpnId), explanation: result.explanation };
 }
@@ -105,10 +77,6 @@ function offeredAssignment(referral: Referral, assignmentId: string, verb: strin
     );
   }
   return a;
-}
-
-function replaceAssignment(referral: Referral, updated: ReferralAssignment): ReferralAssignment[] {
-  return referral.assignments.map((a) => (a.id === updated.id ? updated : a));
 }
 
 /** The location accepts its offered part. */
@@ -175,7 +143,7 @@ export function declineAssignment(
     { referral: requestOf(referral), declinedWorkloads: a.workloads, declinedBy },
     { explain: 'customer-country' },
   );
-  const offers = offersFrom(result, referral.id, ctx);
+  const offers = offersFrom(result.assignments, referral.id, ctx);
   const events: ProgramEvent[] = [
     { id: ctx.newId(), type: 'declined', at: ctx.now, actor: ctx.actor, mpnId: a.mpnId, referralId: referral.id, assignmentId, workloads: a.workloads, reason },
     {
@@ -196,10 +164,116 @@ export function declineAssignment(
     referral: {
       ...referral,
       assignments: [...replaceAssignment(referral, declined), ...offers.assignments],
-      ftc: [...referral.ftc, ...ftcParts(result, ctx.now)],
+      ftc: [...referral.ftc, ...ftcParts(result.ftc, ctx.now)],
     },
     events,
     received: offers.assignments.map((x) => x.mpnId),
     explanation: result.explanation,
+  };
+}
+
+/** Where operations send a part: a named location (looked up by the caller), or matching's choice. */
+export type ReassignTarget =
+  | { readonly kind: 'location'; readonly mpnId: string; readonly location: LocationRecord | undefined }
+  | { readonly kind: 'auto'; readonly matcher: () => Matcher };
+
+/**
+ * Operations may move a part that waits for an answer, and also one already accepted: the issue's
+ * case is "a location cannot deliver", which is usually found out after accepting. A part that was
+ * declined, expired or already moved has nothing left to move.
+ */
+export function isMovable(a: Pick<ReferralAssignment, 'state'>): boolean {
+  return a.state === 'offered' || a.state === 'accepted';
+}
+
+function movableAssignment(referral: Referral, assignmentId: string): ReferralAssignment {
+  const a = referral.assignments.find((x) => x.id === assignmentId);
+  if (a === undefined) {
+    throw new DomainError('assignment.not-found', `Referral ${referral.id} has no part ${assignmentId}.`, { referralId: referral.id, assignmentId });
+  }
+  if (!isMovable(a)) {
+    throw new DomainError(
+      'assignment.not-movable',
+      `This part of referral ${referral.id} (${a.workloads.join(', ')} at ${a.mpnId}) was already ${a.state}, so it cannot be moved: only an offered or accepted part can.`,
+      { referralId: referral.id, assignmentId, state: a.state },
+    );
+  }
+  return a;
+}
+
+/** The hard rules a manual choice cannot override: the location exists, is in the program, is not paused. */
+function checkManualTarget(target: Extract<ReassignTarget, { kind: 'location' }>, part: ReferralAssignment, now: string): LocationRecord {
+  const l = target.location;
+  const details = { mpnId: target.mpnId };
+  if (l === undefined) throw new DomainError('reassign.unknown-location', `There is no location with MPN ID ${target.mpnId}.`, details);
+  const name = `${l.name} (MPN ID ${l.mpnId})`;
+  if (l.status !== 'active') throw new DomainError('reassign.location-departed', `${name} has left the program, so it cannot receive referrals.`, details);
+  // The matching contract's pause rule: paused while today is before pausedUntil.
+  if (l.pause !== null && now.slice(0, 10) < l.pause.pausedUntil.slice(0, 10)) {
+    throw new DomainError('reassign.location-paused', `${name} is paused until ${l.pause.pausedUntil.slice(0, 10)}, so it cannot receive referrals now.`, details);
+  }
+  if (l.mpnId === part.mpnId) throw new DomainError('reassign.same-location', `${name} already holds this part.`, details);
+  return l;
+}
+
+/**
+ * Locations that `auto` never picks: the part's holder, every location that declined this
+ * referral (as a decline does), and every location operations already moved a part of it away
+ * from, so an automatic move never sends work back where it could not be delivered.
+ */
+function leftBehind(referral: Referral, part: ReferralAssignment): string[] {
+  const gone = referral.assignments.filter((x) => x.state === 'declined' || x.state === 'reassigned').map((x) => x.mpnId);
+  return [...new Set([part.mpnId, ...gone])];
+}
+
+/**
+ * FastTrack operations move one part of a referral: it becomes `reassigned` and a new `offered`
+ * part goes to the named location (basis `manual`) or, with `auto`, wherever matching places
+ * those workloads with {@link leftBehind} excluded, which may split or leave work to the
+ * FastTrack Center. The part's answer (if it was accepted) stays on record; the move itself is
+ * the `reassigned` event.
+ */
+export function reassignAssignment(referral: Referral, assignmentId: string, target: ReassignTarget, ctx: OpContext): Outcome {
+  const a = movableAssignment(referral, assignmentId);
+  let parts: NewPart[];
+  let ftc: string[] = [];
+  let explanation: readonly string[] = [];
+  if (target.kind === 'location') {
+    const l = checkManualTarget(target, a, ctx.now);
+    parts = [{ mpnId: l.mpnId, workloads: [...a.workloads], basis: 'manual' }];
+  } else {
+    const result = rematchDeclined(
+      target.matcher(),
+      { referral: requestOf(referral), declinedWorkloads: a.workloads, declinedBy: leftBehind(referral, a) },
+      { explain: 'customer-country' },
+    );
+    parts = result.assignments;
+    ftc = result.ftc;
+    explanation = result.explanation;
+  }
+  const offers = offersFrom(parts, referral.id, ctx);
+  const moved: ReferralAssignment = { ...a, state: 'reassigned' };
+  const event: ProgramEvent = {
+    id: ctx.newId(),
+    type: 'reassigned',
+    at: ctx.now,
+    actor: ctx.actor,
+    mpnId: a.mpnId,
+    referralId: referral.id,
+    assignmentId,
+    workloads: a.workloads,
+    to: offers.assignments.map((x) => x.mpnId),
+    ftc,
+    previousState: a.state === 'offered' ? 'offered' : 'accepted',
+  };
+  return {
+    referral: {
+      ...referral,
+      assignments: [...replaceAssignment(referral, moved), ...offers.assignments],
+      ftc: [...referral.ftc, ...ftcParts(ftc, ctx.now)],
+    },
+    events: [event, ...offers.events],
+    received: offers.assignments.map((x) => x.mpnId),
+    explanation,
   };
 }

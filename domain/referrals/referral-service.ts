@@ -8,6 +8,7 @@ import {
   declineAssignment,
   expireAssignment,
   placeReferral,
+  reassignAssignment,
   type NewReferral,
   type OpContext,
   type Outcome,
@@ -16,6 +17,7 @@ import type { ProgramReadModel, ProgramRepository, ProgramTx } from './repositor
 import type { DeclineReason, LocationRecord, ProgramEvent, Referral, ReferralAssignment } from './types.ts';
 import type { AcceptanceReport } from '../acceptance/types.ts';
 import { acceptanceEventsOf } from './acceptance-events.ts';
+import { recomputeMatch, type RecomputedMatch } from './explain-referral.ts';
 
 export interface IntakeResult {
   readonly referral: Referral;
@@ -148,6 +150,29 @@ export class ReferralService {
       this.commit(tx, outcome);
       return outcome;
     }, actor);
+  }
+
+  /**
+   * FastTrack operations move a part (offered or accepted) to the location with MPN ID `target`,
+   * or with `auto` to matching's choice. The referral is read and changed in one transaction, so
+   * of two concurrent moves of the same part exactly one succeeds; the other gets DomainError
+   * `assignment.not-movable`.
+   */
+  reassign(referralId: string, assignmentId: string, target: string, actor: string): Promise<Outcome> {
+    return this.withMatcher((tx, ctx, matcher) => {
+      const referral = mustReferral(tx, referralId);
+      const to = target === 'auto' ? ({ kind: 'auto', matcher } as const) : ({ kind: 'location', mpnId: target, location: tx.location(target) } as const);
+      const outcome = reassignAssignment(referral, assignmentId, to, ctx);
+      this.commit(tx, outcome);
+      return outcome;
+    }, actor);
+  }
+
+  /** The referral matched again on today's network, for `explain`; undefined for an unknown id. */
+  explain(referralId: string): RecomputedMatch | undefined {
+    const read = this.repo.read();
+    const referral = read.referral(referralId);
+    return referral === undefined ? undefined : recomputeMatch(read, referral, this.clock().toISOString().slice(0, 10));
   }
 
   expire(referralId: string, assignmentId: string, actor = 'system'): Promise<Referral> {

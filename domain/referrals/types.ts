@@ -118,6 +118,12 @@ export type ProgramEvent =
       /** MPN IDs that received the part, and whatever went to the FastTrack Center. */
       readonly to: readonly string[];
       readonly ftc: readonly string[];
+      /**
+       * Set only when FastTrack operations moved the part (a decline leaves it out): the state the
+       * part was in. A moved `offered` part was never answered, so its offer is withdrawn from the
+       * acceptance rate rather than counted against the location.
+       */
+      readonly previousState?: 'offered' | 'accepted';
     })
   | (EventBase & { readonly type: 'paused'; readonly until: string })
   | (EventBase & { readonly type: 'resumed' | 'pause-expired' });

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
 import { FaqConversation } from '../../dialogs/conversation.ts';
 import { ReferralCommands } from '../../dialogs/referral-commands.ts';
+import { OpsCommands } from '../../dialogs/ops-commands.ts';
+import { RoleAdmin } from '../../domain/access/role-admin.ts';
 import { ReferralService } from '../../domain/referrals/referral-service.ts';
 import { JsonStore } from '../../data/store/json-store.ts';
 import { LowdbFaqLog, LowdbGreetings } from '../../data/store/faq-log-repository.ts';
@@ -60,7 +62,15 @@ describe('partner commands (TestAdapter, demo program)', () => {
     service = new ReferralService(repo, () => now, () => `id-${++n}`);
     const faq = new FaqConversation(routing.router, routing.knowledgeBase, new LowdbFaqLog(store), () => now);
     const commands = new ReferralCommands(service, () => now, (e) => logger.warn('refused', { ...e }));
-    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, () => now, commands, service);
+    const ops = new OpsCommands({
+      service,
+      roles: new RoleAdmin(repo),
+      faqLog: new LowdbFaqLog(store),
+      knowledgeBase: routing.knowledgeBase,
+      logRefusal: (e) => logger.warn('refused', { ...e }),
+      audit: (m, e) => logger.info(m, { ...e }),
+    });
+    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, () => now, commands, service, ops);
   });
 
   afterEach(async () => {

@@ -13,6 +13,8 @@ import { memoryLogger } from '../../bot/logger.ts';
 import { ReferralService } from '../../domain/referrals/referral-service.ts';
 import { LowdbProgramRepository } from '../../data/store/program-repository.ts';
 import { ReferralCommands } from '../../dialogs/referral-commands.ts';
+import { OpsCommands } from '../../dialogs/ops-commands.ts';
+import { RoleAdmin } from '../../domain/access/role-admin.ts';
 
 const ALEX = { id: 'user-alex', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
 const TENANT = '00000000-0000-0000-0000-0000000000001';
@@ -52,7 +54,15 @@ describe('ReferralBot (TestAdapter)', () => {
     const now = () => new Date('2026-11-25T12:00:00Z');
     const referrals = new ReferralService(new LowdbProgramRepository(store), now, () => 'id');
     const commands = new ReferralCommands(referrals, now, () => undefined);
-    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals);
+    const ops = new OpsCommands({
+      service: referrals,
+      roles: new RoleAdmin(new LowdbProgramRepository(store)),
+      faqLog: new LowdbFaqLog(store),
+      knowledgeBase: routing.knowledgeBase,
+      logRefusal: () => undefined,
+      audit: () => undefined,
+    });
+    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops);
   });
 
   afterEach(async () => {
@@ -186,9 +196,18 @@ describe('ReferralBot (TestAdapter)', () => {
 
   it('answers honestly that a command is not available yet, with no made-up data', async () => {
     await adapter()
-      .send(message('explain R-1042'))
+      .send(message('subscribe'))
       .assertReply((r) => {
         assert.match(r.text ?? '', /not available in this version/);
+        assert.equal(r.attachments, undefined);
+      });
+  });
+
+  it('an operations command from a user the store does not know is refused, naming FastTrack operations', async () => {
+    await adapter()
+      .send(message('explain R-1042'))
+      .assertReply((r) => {
+        assert.match(r.text ?? '', /needs FastTrack operations/);
         assert.equal(r.attachments, undefined);
       });
   });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { UnansweredQuestion } from '../../domain/faq/topic.ts';
-import { JsonStore } from '../../data/store/json-store.ts';
+import { JsonStore, readStoreFiles } from '../../data/store/json-store.ts';
 import { LowdbFaqLog, LowdbGreetings } from '../../data/store/faq-log-repository.ts';
 import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema.ts';
 
@@ -12,8 +11,9 @@ function question(text: string, at = '2026-11-25T12:00:00.000Z'): UnansweredQues
   return { text, userId: 'u1', tenantId: 't1', closest: ['capacity-pause'], score: 0.2, at };
 }
 
+/** What a restart would find: the snapshot with the journal replayed. */
 function onDisk(file: string): StoreData {
-  return storeSchema.parse(JSON.parse(readFileSync(file, 'utf-8')));
+  return readStoreFiles(file, storeSchema, emptyStore).data;
 }
 
 describe('data/store faq-log-repository', () => {

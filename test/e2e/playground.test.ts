@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { buildApp, type App } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { listen } from '../../bot/http/server.ts';
@@ -11,18 +10,21 @@ import { memoryLogger } from '../../bot/logger.ts';
 import { PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
 import {
   PLAYGROUND_CONFIG_FILE,
-  REPO_ROOT,
-  logTail,
   parsePlaygroundConfig,
   startPlayground,
   type PlaygroundConfig,
   type RunningPlayground,
 } from '../../scripts/playground.ts';
-import { CHROMIUM_ARGS, chromiumPath, defined, freePort } from './support.ts';
-
-const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
-/** Two shared cores: the first page load alone can take 15 s. */
-const UI_TIMEOUT = 60_000;
+import {
+  PlaygroundChat,
+  UI_TIMEOUT,
+  defined,
+  freePort,
+  heading,
+  launchChromium,
+  openPlaygroundPage,
+  saveEvidence as keepEvidence,
+} from './support.ts';
 
 const FAQ_QUESTION = 'How long can we pause referrals?';
 const FAQ_TITLE = 'Pausing referrals when you lack capacity';
@@ -39,48 +41,12 @@ describe('Agents Playground against the real bot @e2e', function () {
   let browser: Browser | undefined;
   let page: Page | undefined;
 
-  /**
-   * The conversation pane: the nearest ancestor of the message box that holds messages. It stops
-   * below the chat list and the log panel, which repeats every activity's text.
-   */
-  const pane = (): Locator =>
-    defined(page, 'the page').locator('xpath=//*[@data-lexical-editor="true"]/ancestor::div[.//*[@aria-label="Message header"]][1]');
-
-  /** A message whose header names the bot as author, then the Adaptive Card inside it. */
-  const botCards = (): Locator =>
-    pane()
-      .locator(`xpath=.//div[div[@aria-label="Message header"]/*[@aria-label="Message author"][normalize-space()=${JSON.stringify(config.botName)}]]`)
-      .locator('.ac-adaptiveCard');
-
-  /** The first text block of a card: its title, or its opening sentence. */
-  const heading = async (card: Locator): Promise<string> => (await card.locator('.ac-textBlock').first().innerText()).trim();
-
-  /**
-   * Sends `question` and returns the bot's card that answers it: the first card after those
-   * already shown, so a topic title that also appears on a button elsewhere cannot match.
-   */
-  async function ask(question: string): Promise<Locator> {
-    const shown = await botCards().count();
-    const box = defined(page, 'the page').locator('[data-lexical-editor="true"]');
-    await box.click({ timeout: UI_TIMEOUT });
-    await box.pressSequentially(question);
-    await box.press('Enter');
-    // The user's own bubble: proof the text went out whole before any reply is awaited.
-    await pane().getByText(question, { exact: true }).last().waitFor({ timeout: UI_TIMEOUT });
-    const reply = botCards().nth(shown);
-    await reply.waitFor({ timeout: UI_TIMEOUT });
-    return reply;
-  }
+  let chat: PlaygroundChat | undefined;
+  const botCards = () => defined(chat, 'the page').botCards();
+  const pane = () => defined(chat, 'the page').pane();
+  const ask = (question: string) => defined(chat, 'the page').ask(question);
 
   before(async function () {
-    const chromiumExecutable = chromiumPath();
-    if (!existsSync(chromiumExecutable)) {
-      // A failure, not a skip: CI installs chromium, and a skipped client test would prove nothing.
-      throw new Error(
-        `Chromium is missing at ${chromiumExecutable}. The @e2e Playground test needs Debian's chromium: ` +
-          'apt-get install -y chromium (or set CHROMIUM_PATH). Never use `npx playwright install`.',
-      );
-    }
     config = parsePlaygroundConfig(await readFile(PLAYGROUND_CONFIG_FILE, 'utf-8'));
 
     tmp = await mkdtemp(path.join(os.tmpdir(), 'playground-e2e-'));
@@ -99,17 +65,10 @@ describe('Agents Playground against the real bot @e2e', function () {
     });
     assert.equal(playground.currentUser, config.currentUser.name, 'the Playground uses the repository config file');
 
-    browser = await chromium.launch({ executablePath: chromiumExecutable, headless: true, args: [...CHROMIUM_ARGS] });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.setDefaultTimeout(UI_TIMEOUT);
-    // The page asks a CDN for fonts and animations; refusing them at once keeps the run the same
-    // whether the machine's DNS fails fast, hangs, or answers.
-    await page.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      return host === 'localhost' || host === '127.0.0.1' ? route.continue() : route.abort();
-    });
+    browser = await launchChromium();
     // One load only: a reload starts an empty conversation view and the bot does not greet twice.
-    await page.goto(playground.url, { timeout: UI_TIMEOUT, waitUntil: 'domcontentloaded' });
+    page = await openPlaygroundPage(browser, playground.url);
+    chat = new PlaygroundChat(page, config.botName);
   });
 
   afterEach(async function () {
@@ -139,17 +98,12 @@ describe('Agents Playground against the real bot @e2e', function () {
   });
 
   async function saveEvidence(title: string): Promise<void> {
-    try {
-      await mkdir(RESULTS_DIR, { recursive: true });
-      const base = path.join(RESULTS_DIR, `playground-${title.replace(/[^\w-]+/g, '-').slice(0, 60)}`);
-      if (page !== undefined) await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 15_000 });
-      const botLog = logger.entries.map((e) => JSON.stringify(e)).join('\n');
-      const playgroundLog = tmp === undefined ? '' : await logTail(path.join(tmp, 'playground.log'), 200);
-      await writeFile(`${base}.log`, `--- bot\n${botLog}\n--- playground\n${playgroundLog}\n`);
-      console.error(`  evidence saved: ${path.relative(REPO_ROOT, base)}.png / .log`);
-    } catch (err) {
-      console.error(`  could not save evidence: ${String(err)}`);
-    }
+    await keepEvidence({
+      name: `playground-${title.replace(/[^\w-]+/g, '-').slice(0, 60)}`,
+      page,
+      botLog: logger.entries,
+      playgroundLogs: tmp === undefined ? [] : [path.join(tmp, 'playground.log')],
+    });
   }
 
   it('greets on install with the welcome card', async () => {
