@@ -19,6 +19,8 @@ import { intakeRoutes } from './http/intake-routes.ts';
 import { createServer } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { ReferralBot } from './referral-bot.ts';
+import { StorageFollowUps } from './follow-up-storage.ts';
+import { LowdbStorage } from '../data/store/bot-state-storage.ts';
 import { loadRouting } from './router-factory.ts';
 
 const storeChanges = changesTo<StoreData>();
@@ -77,7 +79,8 @@ export async function buildApp(config: AppConfig, logger: Logger, now: () => Dat
     logRefusal,
     audit: (message, entry) => logger.info(message, { ...entry }),
   });
-  const bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops);
+  const followUps = new StorageFollowUps(new LowdbStorage(store, now));
+  const bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops, followUps);
   const adapter = createAdapter(config, logger);
   const server = createServer({
     adapter,

@@ -25,6 +25,8 @@ import { VERBS, pauseCancelledCard } from './cards/referral-cards.ts';
 import { OPS_VERBS, renderOps } from './cards/ops-cards.ts';
 import { namesFrom, type Names } from './names.ts';
 import { renderCommand } from './render-command.ts';
+import { isFresh, typedDeclineReason, type FollowUps } from '../dialogs/follow-up.ts';
+import { parsePauseEnd } from '../dialogs/pause-period.ts';
 
 /** Remembers greeted conversations so the twin install events greet once. */
 export interface Greetings {
@@ -78,6 +80,7 @@ export class ReferralBot extends TeamsActivityHandler {
     private readonly commands: ReferralCommands,
     private readonly referrals: ReferralService,
     private readonly ops: OpsCommands,
+    private readonly followUps: FollowUps,
   ) {
     super();
     this.names = namesFrom(() => this.referrals.read());
@@ -110,9 +113,13 @@ export class ReferralBot extends TeamsActivityHandler {
     const personal = (activity.conversation?.conversationType ?? 'personal') === 'personal';
     if (!personal && !isMentioned(activity)) return;
     const text = personal && !isMentioned(activity) ? (activity.text ?? '') : stripMentions(activity);
-    const reply = await this.faq.respond(text, callerOf(activity));
+    const caller = callerOf(activity);
+    if (await this.answerFollowUp(context, text, caller)) return;
+    const reply = await this.faq.respond(text, caller);
     if (reply.kind === 'command') {
-      await this.sendOut(context, renderCommand(await this.runCommand(reply.command, reply.text, this.principalOf(activity)), this.names));
+      const result = await this.runCommand(reply.command, reply.text, this.principalOf(activity));
+      await this.remember(caller, result);
+      await this.sendOut(context, renderCommand(result, this.names));
       return;
     }
     if (reply.kind === 'ops') {
@@ -120,6 +127,44 @@ export class ReferralBot extends TeamsActivityHandler {
       return;
     }
     await this.send(context, reply);
+  }
+
+  /** Keeps the question the bot just asked, so a typed answer on the next turn completes it. */
+  private async remember(caller: Caller, result: CommandReply): Promise<void> {
+    const askedAt = this.now().toISOString();
+    if (result.kind === 'ask-decline-reason') {
+      await this.followUps.set(caller.conversationId, caller.userId, {
+        kind: 'decline-reason',
+        referralId: result.referral.id,
+        assignmentId: result.part.id,
+        askedAt,
+      });
+    } else if (result.kind === 'ask-pause-period') {
+      await this.followUps.set(caller.conversationId, caller.userId, { kind: 'pause-period', mpnId: result.location.mpnId, askedAt });
+    }
+  }
+
+  /**
+   * A typed answer to the question asked on the previous turn. The question gets one answer and
+   * lapses after 10 minutes; anything that is not an answer is routed as a new message. Rights are
+   * checked again, as of now, by the commands.
+   */
+  private async answerFollowUp(context: TurnContext, text: string, caller: Caller): Promise<boolean> {
+    const open = await this.followUps.get(caller.conversationId, caller.userId);
+    if (open === undefined) return false;
+    await this.followUps.set(caller.conversationId, caller.userId, undefined);
+    if (!isFresh(open, this.now())) return false;
+    const p = this.principalOf(context.activity);
+    if (open.kind === 'decline-reason') {
+      const reason = typedDeclineReason(text);
+      if (reason === undefined) return false;
+      await this.sendOut(context, renderCommand(await this.commands.declinePart(p, open.referralId, open.assignmentId, reason), this.names));
+      return true;
+    }
+    if (!parsePauseEnd(text, this.now()).ok) return false;
+    const result = this.commands.pause(p, `pause ${open.mpnId} ${text}`);
+    await this.sendOut(context, renderCommand(result, this.names));
+    return true;
   }
 
   /** Who the caller is, from the store's users: tenant + AAD object id, never a display name. */

@@ -10,13 +10,13 @@ const PATTERNS: ReadonlyArray<readonly [RegExp, DeclineReason['code']]> = [
  * The decline reason a user typed after the referral id, or undefined when it is not clear: the
  * bot then asks with the choice list instead of guessing. Anything else typed becomes "other".
  */
-export function declineReasonIn(text: string): DeclineReason | undefined {
+export function declineReasonIn(text: string, options: { readonly freeTextIsOther: boolean } = { freeTextIsOther: true }): DeclineReason | undefined {
   const t = text.trim().toLowerCase();
   if (t === '') return undefined;
   for (const [re, code] of PATTERNS) if (re.test(t)) return { code, text: null };
   const other = /^other\b[:\s-]*(.*)$/.exec(t);
   if (other !== null) return (other[1] ?? '').trim() === '' ? undefined : { code: 'other', text: text.trim().replace(/^other\b[:\s-]*/i, '') };
-  return t.split(/\s+/).length >= 3 ? { code: 'other', text: text.trim() } : undefined;
+  return options.freeTextIsOther && t.split(/\s+/).length >= 3 ? { code: 'other', text: text.trim() } : undefined;
 }
 
 export const DECLINE_REASON_LABELS: Readonly<Record<DeclineReason['code'], string>> = {

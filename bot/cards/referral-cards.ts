@@ -83,6 +83,7 @@ export function declineReasonCard(referral: Referral, part: ReferralAssignment):
       choices: DECLINE_REASONS.map((code) => ({ title: DECLINE_REASON_LABELS[code], value: code })),
     },
     { type: 'Input.Text', id: 'reasonText', label: 'If "Other", tell us why', placeholder: 'A short reason', maxLength: 300 },
+    text('Or type it: **no capacity**, **cannot support the workload**, **customer not reachable**, or **other: your reason**.', { subtle: true }),
     actionSet([executeButton('Decline referral', VERBS.decline, { referralId: referral.id, assignmentId: part.id, confirm: true })]),
   ]);
 }

@@ -16,6 +16,8 @@ import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema
 import { loadDemoSeed } from '../../data/seed/demo-seed.ts';
 import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
 import { loadRouting } from '../../bot/router-factory.ts';
+import { StorageFollowUps } from '../../bot/follow-up-storage.ts';
+import { LowdbStorage } from '../../data/store/bot-state-storage.ts';
 import { ReferralBot } from '../../bot/referral-bot.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import { cardOf, cardText, executes, type CardJson } from '../helpers/card-text.ts';
@@ -55,7 +57,7 @@ describe('operations commands (TestAdapter, demo program)', () => {
       logRefusal,
       audit: (message, entry) => logger.info(message, { ...entry }),
     });
-    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, () => NOW, commands, service, ops);
+    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, () => NOW, commands, service, ops, new StorageFollowUps(new LowdbStorage(store, () => NOW)));
   });
 
   afterEach(async () => {

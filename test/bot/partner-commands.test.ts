@@ -15,6 +15,8 @@ import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema
 import { loadDemoSeed } from '../../data/seed/demo-seed.ts';
 import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
 import { loadRouting } from '../../bot/router-factory.ts';
+import { StorageFollowUps } from '../../bot/follow-up-storage.ts';
+import { LowdbStorage } from '../../data/store/bot-state-storage.ts';
 import { ReferralBot } from '../../bot/referral-bot.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 
@@ -49,6 +51,7 @@ describe('partner commands (TestAdapter, demo program)', () => {
   let bot: ReferralBot;
   let logger: ReturnType<typeof memoryLogger>;
   let now: Date;
+  let makeBot: () => ReferralBot;
 
   beforeEach(async function () {
     this.timeout(30000);
@@ -70,7 +73,8 @@ describe('partner commands (TestAdapter, demo program)', () => {
       logRefusal: (e) => logger.warn('refused', { ...e }),
       audit: (m, e) => logger.info(m, { ...e }),
     });
-    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, () => now, commands, service, ops);
+    makeBot = () => new ReferralBot(faq, new LowdbGreetings(store), logger, () => now, commands, service, ops, new StorageFollowUps(new LowdbStorage(store, () => now)));
+    bot = makeBot();
   });
 
   afterEach(async () => {
@@ -238,5 +242,50 @@ describe('partner commands (TestAdapter, demo program)', () => {
   it('operations see any location when they name it, and are asked which one otherwise', async () => {
     assert.match(cardText(cardOf(await reply(as('adele'), msg(`status ${DEMO_MPN.fabrikamUs}`)))), /Fabrikam US/);
     assert.match((await reply(as('adele'), msg('pending'))).text ?? '', /Which location\?/);
+  });
+
+  describe('typed follow-ups (state in botbuilder Storage on lowdb)', () => {
+    it('"decline R-x" asks why; typing "no capacity" next declines it', async () => {
+      const first = offered(DEMO_MPN.contosoUs)[0];
+      assert.ok(first !== undefined);
+      cardOf(await reply(as('megan'), msg(`decline ${first.referral.id}`)));
+      assert.ok(Object.keys(store.data.botState).some((k) => k.startsWith('followup/')), 'the open question is stored');
+      const t = cardText(cardOf(await reply(as('megan'), msg('no capacity'))));
+      assert.match(t, /No capacity/);
+      assert.equal(service.read().referral(first.referral.id)?.assignments.find((a) => a.id === first.part.id)?.state, 'declined');
+      assert.ok(!Object.keys(store.data.botState).some((k) => k.startsWith('followup/')), 'the question is closed');
+    });
+
+    it('the open question survives a restart of the bot: a new bot instance completes it', async () => {
+      const first = offered(DEMO_MPN.contosoUs)[0];
+      assert.ok(first !== undefined);
+      cardOf(await reply(as('megan'), msg(`decline ${first.referral.id}`)));
+      bot = makeBot();
+      assert.match(cardText(cardOf(await reply(as('megan'), msg('2')))), /cannot support the workload/);
+    });
+
+    it('a question left for more than 10 minutes expires: the answer is treated as a new message', async () => {
+      const first = offered(DEMO_MPN.contosoUs)[0];
+      assert.ok(first !== undefined);
+      cardOf(await reply(as('megan'), msg(`decline ${first.referral.id}`)));
+      now = new Date(NOW.getTime() + 11 * 60_000);
+      await reply(as('megan'), msg('no capacity'));
+      assert.equal(service.read().referral(first.referral.id)?.assignments.find((a) => a.id === first.part.id)?.state, 'offered');
+    });
+
+    it('"pause" asks for how long; typing "two weeks" next shows the confirmation card', async () => {
+      const ask = await reply(as('alex'), msg('pause'));
+      assert.match(ask.text ?? '', /For how long\?/);
+      const confirm = cardText(cardOf(await reply(as('alex'), msg('for two weeks'))));
+      assert.match(confirm, /resume automatically on \*\*Wednesday,? 9 December 2026\*\*/);
+    });
+
+    it('something that is not an answer is routed as usual', async () => {
+      const first = offered(DEMO_MPN.contosoUs)[0];
+      assert.ok(first !== undefined);
+      cardOf(await reply(as('megan'), msg(`decline ${first.referral.id}`)));
+      assert.match(cardText(cardOf(await reply(as('megan'), msg('status')))), /Status: Contoso US/);
+      assert.equal(service.read().referral(first.referral.id)?.assignments.find((a) => a.id === first.part.id)?.state, 'offered');
+    });
   });
 });

@@ -8,6 +8,8 @@ import { JsonStore } from '../../data/store/json-store.ts';
 import { LowdbFaqLog, LowdbGreetings } from '../../data/store/faq-log-repository.ts';
 import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema.ts';
 import { loadRouting } from '../../bot/router-factory.ts';
+import { StorageFollowUps } from '../../bot/follow-up-storage.ts';
+import { LowdbStorage } from '../../data/store/bot-state-storage.ts';
 import { ReferralBot } from '../../bot/referral-bot.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import { ReferralService } from '../../domain/referrals/referral-service.ts';
@@ -62,7 +64,7 @@ describe('ReferralBot (TestAdapter)', () => {
       logRefusal: () => undefined,
       audit: () => undefined,
     });
-    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops);
+    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops, new StorageFollowUps(new LowdbStorage(store, now)));
   });
 
   afterEach(async () => {
