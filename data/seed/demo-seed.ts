@@ -73,7 +73,7 @@ export async function loadDemoSeed(repo: ProgramRepository, now: Date, newId: ()
     const recent = end - created < 40 * DAY;
     const claims = country === 'US' && (i % 3 === 0 || recent) ? [{ mpnId: DEMO_MPN.contosoUs, workload: workloads[0] ?? 'Teams' }] : [];
     const customer: CustomerRecord = {
-      name: `${NAMES[i % NAMES.length] ?? 'Customer'}${i >= NAMES.length ? ' Europe' : ''}`,
+      name: `${NAMES[i % NAMES.length] ?? 'Customer'}${i >= NAMES.length ? ' Holdings' : ''}`,
       country,
       language,
       seats: 150 + Math.floor(random() * 40) * 100,
