@@ -1,8 +1,10 @@
 import { parseDay } from './dates.ts';
 import { splitAmong } from './assignment.ts';
 import { explainLeftOut, type Decision } from './explain.ts';
-import { ScanResult, scanAvailable } from './scan.ts';
+import { ScanResult, collectCandidates, scanAvailable, type ScanQuery } from './scan.ts';
 import { prepareEndorsements, prepareLocations, type PreparedLocation } from './prepared.ts';
+import { RankedIndex } from './ranked-index.ts';
+import { pickSingle, type SingleContext } from './single.ts';
 import { LocationTable } from './table.ts';
 import { requestedWorkloads } from './workloads.ts';
 import type { Assignment, Location, MatchOptions, MatchResult, Partner, ReferralRequest } from './types.ts';
@@ -20,8 +22,9 @@ const NONE: ReadonlySet<string> = new Set();
  * Matches referrals to partner locations by the rules of shared/contracts/matching.md.
  *
  * Built once per batch: it resolves every date against `asOf`, works out each partner's valid
- * endorsements, and lays the locations out in a {@link LocationTable} indexed by country and
- * language, so a referral only looks at the locations that could serve its customer.
+ * endorsements, lays the locations out in a {@link LocationTable}, and keeps them in round-robin
+ * order in a {@link RankedIndex}, so finding the single location for a referral costs about the
+ * same however many locations share the customer's country (see ranked-index.ts for the bounds).
  * It keeps the round-robin counters: each referral a location receives adds 1 before the next
  * {@link Matcher.match} call, as the contract's batch rule requires. Nothing else is mutable,
  * and the caller's input objects are never changed.
@@ -33,6 +36,7 @@ export class Matcher {
   private readonly table: LocationTable;
   private readonly scan: ScanResult;
   private readonly wanted: Uint32Array;
+  private readonly single: SingleContext;
 
   /** @throws DomainError `invalid-date` for a date that does not parse, `duplicate-mpn-id` for a repeated location. */
   constructor(input: MatcherInput) {
@@ -43,6 +47,8 @@ export class Matcher {
     this.table = new LocationTable(this.locations);
     this.scan = new ScanResult(this.table.size);
     this.wanted = new Uint32Array(this.table.words);
+    const index = new RankedIndex(this.locations, this.table);
+    this.single = { locations: this.locations, byMpnId: this.byMpnId, table: this.table, index };
   }
 
   /** The round-robin counter of a location as it stands now in the batch, or undefined if unknown. */
@@ -80,7 +86,15 @@ export class Matcher {
     for (const bit of bits) if (bit >= 0) wanted[bit >>> 5] = (wanted[bit >>> 5] ?? 0) | (1 << (bit & 31));
 
     const scan = this.scan;
-    scanAvailable(table, { customer, exclude, claims, bits, wanted }, scan);
+    const query: ScanQuery = { customer, exclude, claims, bits, wanted };
+    if (Number.isNaN(customer.seats) || !this.single.index.usable) {
+      // Input the contract rules out (seats NaN, which every bound lets pass; counters that are
+      // not whole numbers) is beyond the index; the linear scan reads the rules as they stand.
+      scanAvailable(table, query, scan);
+    } else {
+      pickSingle(this.single, query, scan);
+      if (scan.winner < 0) collectCandidates(table, query, scan);
+    }
     const winner = scan.winner;
     const winnerClaim = scan.winnerClaim;
 
@@ -125,7 +139,7 @@ export class Matcher {
             decision,
             scope: options.explain === 'customer-country' ? 'customer-country' : 'all',
           });
-    for (const loc of picked) table.received[loc] = (table.received[loc] ?? 0) + 1;
+    for (const loc of picked) this.single.index.receive(loc);
     return { referralId: referral.id, assignments, ftc, explanation };
   }
 }

@@ -48,12 +48,13 @@ function coverAt(table: LocationTable, loc: number, wanted: Uint32Array, oneWord
 }
 
 /**
- * Applies eligibility rules 1–7 for one referral. This is the hot loop of a batch, so it works
- * on the table's arrays, and it looks for a single location only among the available locations
- * endorsed for the rarest workload of W, since any location taking all of W is among them. Only
- * when none can take all of W does it collect split candidates from the whole country and
- * language. It must agree with `eligibility.ts`, which explanations use; the property tests
- * check that it does.
+ * The linear scan: rules 1–7 over every available location of the customer's country and
+ * language, keeping the best that takes all of W and, failing that, collecting split candidates.
+ * O(locations in the country and language) per referral, so the matcher uses it only where the
+ * round-robin index cannot answer: a seat count that is NaN (which every seat bound lets pass),
+ * or counters that are not whole numbers; the contract's input has neither.
+ * It must agree with `eligibility.ts`, which explanations use; the property tests check that it
+ * does.
  */
 export function scanAvailable(table: LocationTable, query: ScanQuery, out: ScanResult): void {
   const { customer, exclude, claims, bits, wanted } = query;
@@ -64,21 +65,12 @@ export function scanAvailable(table: LocationTable, query: ScanQuery, out: ScanR
   out.count = 0;
   out.winner = -1;
   out.winnerClaim = false;
-
-  let narrowest: Int32Array | null = null;
-  for (const bit of bits) {
-    if (bit < 0) {
-      narrowest = null;
-      break;
-    }
-    const list = table.availableWith(customer.country, customer.language, bit);
-    if (narrowest === null || list.length < narrowest.length) narrowest = list;
-  }
-  if (narrowest !== null) {
+  if (bits.every((bit) => bit >= 0)) {
+    const available = table.availableFor(customer.country, customer.language);
     let winner = -1;
     let winnerClaim = false;
-    for (let j = 0; j < narrowest.length; j++) {
-      const loc = narrowest[j] ?? 0;
+    for (let j = 0; j < available.length; j++) {
+      const loc = available[j] ?? 0;
       if (coverAt(table, loc, wanted, oneWord, wanted0) !== total) continue;
       if (!passesRules(table, loc, customer, exclude)) continue;
       const claim = claims.size !== 0 && claims.has(table.mpnIds[loc] ?? '');
@@ -91,7 +83,18 @@ export function scanAvailable(table: LocationTable, query: ScanQuery, out: ScanR
     out.winnerClaim = winnerClaim;
     if (winner >= 0) return;
   }
+  collectCandidates(table, query, out);
+}
 
+/**
+ * The split candidates: available locations of the customer's country and language that pass
+ * rules 2–7 and are endorsed for at least one workload of W. Only needed when no single location
+ * takes all of W, which is rare, so a scan of the country and language is affordable here.
+ */
+export function collectCandidates(table: LocationTable, query: ScanQuery, out: ScanResult): void {
+  const { customer, exclude, wanted } = query;
+  const oneWord = table.words === 1;
+  const wanted0 = wanted[0] ?? 0;
   const available = table.availableFor(customer.country, customer.language);
   let count = 0;
   for (let j = 0; j < available.length; j++) {

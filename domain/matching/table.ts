@@ -1,11 +1,10 @@
 import type { PreparedLocation } from './prepared.ts';
 
 /**
- * The locations laid out for the per-referral scan: parallel typed arrays indexed by location,
- * plus lists of the locations that can receive work at all (active, not paused) per country
- * and language. A referral scans only its customer's country and language, and each step of the
- * scan reads a few numbers instead of following objects and sets; at 10,000 locations this is
- * what keeps a batch in the tens of thousands of referrals per second.
+ * The locations laid out as parallel typed arrays indexed by location, plus lists of the
+ * locations that can receive work at all (active, not paused) per country and language, which
+ * the split path scans. Finding a single location goes through the round-robin index instead
+ * (ranked-index.ts), which reads the counters kept here.
  *
  * Endorsements are bit masks: each workload any partner is endorsed for gets a bit, and a
  * location's mask has the bits of its partner's valid workloads. `words` masks of 32 bits are
@@ -18,12 +17,13 @@ export class LocationTable {
   readonly maxSeats: Float64Array;
   readonly industries: readonly (ReadonlySet<string> | null)[];
   readonly words: number;
+  /** How many workloads have a bit: those some partner is endorsed for on `asOf`. */
+  readonly workloadCount: number;
   readonly masks: Uint32Array;
   /** The round-robin counters, moved as the batch hands out referrals. */
   readonly received: Float64Array;
   private readonly bits: ReadonlyMap<string, number>;
   private readonly available: ReadonlyMap<string, ReadonlyMap<string, Int32Array>>;
-  private readonly availableByWorkload: ReadonlyMap<string, ReadonlyMap<string, readonly Int32Array[]>>;
 
   constructor(locations: readonly PreparedLocation[]) {
     const bits = new Map<string, number>();
@@ -33,6 +33,7 @@ export class LocationTable {
     this.bits = bits;
     this.size = locations.length;
     this.words = Math.max(1, Math.ceil(bits.size / 32));
+    this.workloadCount = bits.size;
     this.mpnIds = locations.map((loc) => loc.mpnId);
     this.minSeats = Float64Array.from(locations, (loc) => loc.minSeats);
     this.maxSeats = Float64Array.from(locations, (loc) => loc.maxSeats);
@@ -47,7 +48,6 @@ export class LocationTable {
       }
     }
     this.available = indexAvailable(locations);
-    this.availableByWorkload = indexByWorkload(this.available, this.masks, this.words, bits.size);
   }
 
   /** The bit of a lower-cased workload, or -1 when no partner is endorsed for it. */
@@ -60,9 +60,20 @@ export class LocationTable {
     return this.available.get(country)?.get(language) ?? EMPTY;
   }
 
-  /** Like {@link availableFor}, narrowed to the locations endorsed for the workload with this bit. */
-  availableWith(country: string, language: string, bit: number): Int32Array {
-    return this.availableByWorkload.get(country)?.get(language)?.[bit] ?? EMPTY;
+  /** The bits of the workloads the location is endorsed for, ascending. */
+  bitsOf(loc: number): number[] {
+    const out: number[] = [];
+    for (let bit = 0; bit < this.workloadCount; bit++) {
+      if ((((this.masks[loc * this.words + (bit >>> 5)] ?? 0) >>> (bit & 31)) & 1) === 1) out.push(bit);
+    }
+    return out;
+  }
+
+  /** Whether the location is endorsed for every workload in `wanted`, a mask of `words` words. */
+  covers(loc: number, wanted: Uint32Array): boolean {
+    const base = loc * this.words;
+    for (let k = 0; k < this.words; k++) if (((wanted[k] ?? 0) & ~(this.masks[base + k] ?? 0)) !== 0) return false;
+    return true;
   }
 }
 
@@ -86,29 +97,6 @@ function indexAvailable(locations: readonly PreparedLocation[]): Map<string, Map
   const index = new Map<string, Map<string, Int32Array>>();
   for (const [country, byLanguage] of lists) {
     index.set(country, new Map([...byLanguage].map(([language, list]) => [language, Int32Array.from(list)])));
-  }
-  return index;
-}
-
-function indexByWorkload(
-  available: ReadonlyMap<string, ReadonlyMap<string, Int32Array>>,
-  masks: Uint32Array,
-  words: number,
-  workloads: number,
-): Map<string, Map<string, Int32Array[]>> {
-  const index = new Map<string, Map<string, Int32Array[]>>();
-  for (const [country, byLanguage] of available) {
-    const lists = new Map<string, Int32Array[]>();
-    for (const [language, locs] of byLanguage) {
-      const perBit: Int32Array[] = [];
-      for (let bit = 0; bit < workloads; bit++) {
-        const word = bit >>> 5;
-        const flag = 1 << (bit & 31);
-        perBit.push(locs.filter((loc) => ((masks[loc * words + word] ?? 0) & flag) !== 0));
-      }
-      lists.set(language, perBit);
-    }
-    index.set(country, lists);
   }
   return index;
 }

@@ -284,3 +284,78 @@ describe('matching: properties', () => {
     );
   });
 });
+
+describe('matching: properties on a crowded country', () => {
+  // Many locations share the customer's country, with counters spread out and seat ranges that
+  // overlap, nest, lie apart or are inverted, so the round-robin index has to order, skip and
+  // split by seats the way the naive reading does.
+  const SEAT_MIN = [null, undefined, 0, 100, 150, 300, 800, 801, 5000] as const;
+  const SEAT_MAX = [null, undefined, 100, 299, 300, 799, 800, 5000, 9000] as const;
+  const crowdedLocationArb = (mpnId: string): fc.Arbitrary<Location> =>
+    fc.record({
+      mpnId: fc.constant(mpnId),
+      partnerId: fc.constantFrom(...PARTNER_IDS),
+      country: fc.constantFrom('US', 'US', 'US', 'US', 'CA'),
+      languages: fc.constantFrom(['en'], ['en'], ['en', 'fr'], ['fr']),
+      minSeats: fc.constantFrom(...SEAT_MIN),
+      maxSeats: fc.constantFrom(...SEAT_MAX),
+      industries: fc.constantFrom([], [], [], ['Retail'], ['Healthcare'], ['Retail', 'Healthcare']),
+      status: fc.constantFrom('active', 'active', 'active', 'active', 'departed'),
+      pausedUntil: fc.constantFrom(null, null, null, null, ...DAYS),
+      referralsReceived: fc.nat(6),
+    });
+  const crowdedReferralArb = (id: string, mpnIds: readonly string[]): fc.Arbitrary<ReferralRequest> =>
+    fc.record({
+      id: fc.constant(id),
+      type: fc.constant('Standard' as const),
+      workloads: fc.uniqueArray(workloadName, { minLength: 1, maxLength: 3, selector: (w) => w.toLowerCase() }),
+      customer: fc.record({
+        country: fc.constantFrom('US', 'US', 'US', 'CA'),
+        language: fc.constantFrom('en', 'en', 'fr'),
+        seats: fc.constantFrom(0, 50, 100, 150, 299, 300, 301, 799, 800, 801, 5000, 9000, 20000),
+        industry: fc.constantFrom(...INDUSTRIES, 'Finance'),
+        cporClaims: fc.oneof(
+          { weight: 3, arbitrary: fc.constant([]) },
+          { weight: 1, arbitrary: fc.subarray([...mpnIds], { maxLength: 3 }).map((ids) => ids.map((mpnId) => ({ mpnId, workload: 'Teams' }))) },
+        ),
+      }),
+      exclude: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.subarray([...mpnIds], { maxLength: 4 }) }),
+    })
+    // A claim holder that is also excluded must still lose, so let excludes hit claim holders.
+    .chain((r) =>
+      fc.boolean().map((both) => (both && r.customer.cporClaims.length > 0 ? { ...r, exclude: [...r.exclude, r.customer.cporClaims[0]?.mpnId ?? ''] } : r)),
+    );
+  const crowdedArb: fc.Arbitrary<Scenario> = fc
+    .uniqueArray(fc.stringMatching(/^[1-9][0-9]{0,2}$/), { minLength: 20, maxLength: 70 })
+    .chain((ids) =>
+      fc.record({
+        asOf: fc.constant(AS_OF),
+        locations: fc.tuple(...ids.map(crowdedLocationArb)),
+        partners: fc.tuple(...PARTNER_IDS.map(partnerArb)),
+        referrals: fc.integer({ min: 10, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => crowdedReferralArb(`R-${i}`, ids)))),
+      }),
+    );
+
+  it('agrees with a naive reading of the contract over long batches', () => {
+    fc.assert(
+      fc.property(crowdedArb, (s) => {
+        const expected = reference(s).map((x, i) => ({ referralId: s.referrals[i]?.id, ...x }));
+        assert.deepEqual(withoutExplanations(matchScenario(s, { explain: false }).results), expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('explains truthfully, with counters moving between referrals', () => {
+    fc.assert(
+      fc.property(crowdedArb, (s) => {
+        const matcher = new Matcher(s);
+        for (const r of s.referrals) {
+          const result = matcher.match(r, { explain: 'customer-country' });
+          for (const line of result.explanation) if (!line.includes(' other location')) assertTrueExplanation(s, r, line);
+        }
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
