@@ -6,6 +6,7 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type InvokeResponse,
   type Activity,
 } from 'botbuilder';
 import { z } from 'zod';
@@ -274,6 +275,21 @@ export class ReferralBot extends TeamsActivityHandler {
     }
     this.logger.warn('unknown card action', { verb: verb ?? null });
     return invokeError(400, 'BadRequest', `unknown action "${String(verb)}"`);
+  }
+
+  /**
+   * botbuilder reads `value.action.type` of a card action without checking it exists, so a
+   * malformed click would fail the turn (501 and an apology in the chat); answer it with a 400.
+   */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'adaptiveCard/action') {
+      const value: unknown = context.activity.value;
+      const action = value !== null && typeof value === 'object' ? (value as { action?: unknown }).action : undefined;
+      if (action === null || typeof action !== 'object' || Array.isArray(action)) {
+        return { status: 400, body: invokeError(400, 'BadRequest', 'the card action is missing') };
+      }
+    }
+    return super.onInvokeActivity(context);
   }
 
   /** Every turn goes through here; non-message activities the handler does not know are ignored. */
