@@ -79,32 +79,26 @@ function offeredAssignment(referral: Referral, assignmentId: string, verb: strin
   return a;
 }
 
-/** The location accepts its offered part. */
-export function acceptAssignment(referral: Referral, assignmentId: string, ctx: OpContext): Outcome {
-  const a = offeredAssignment(referral, assignmentId, 'accepted');
-  const updated: ReferralAssignment = { ...a, state: 'accepted', answeredAt: ctx.now, answeredBy: ctx.actor };
+/** Settles an offered part as accepted or expired; both are an answer with no reassignment. */
+function settle(referral: Referral, assignmentId: string, state: 'accepted' | 'expired', ctx: OpContext): Outcome {
+  const a = offeredAssignment(referral, assignmentId, state);
+  const updated: ReferralAssignment = { ...a, state, answeredAt: ctx.now, answeredBy: ctx.actor };
   return {
     referral: { ...referral, assignments: replaceAssignment(referral, updated) },
-    events: [
-      { id: ctx.newId(), type: 'accepted', at: ctx.now, actor: ctx.actor, mpnId: a.mpnId, referralId: referral.id, assignmentId, workloads: a.workloads },
-    ],
+    events: [{ id: ctx.newId(), type: state, at: ctx.now, actor: ctx.actor, mpnId: a.mpnId, referralId: referral.id, assignmentId, workloads: a.workloads }],
     received: [],
     explanation: [],
   };
 }
 
+/** The location accepts its offered part. */
+export function acceptAssignment(referral: Referral, assignmentId: string, ctx: OpContext): Outcome {
+  return settle(referral, assignmentId, 'accepted', ctx);
+}
+
 /** No answer came in time: the offer counts as not accepted. */
 export function expireAssignment(referral: Referral, assignmentId: string, ctx: OpContext): Outcome {
-  const a = offeredAssignment(referral, assignmentId, 'expired');
-  const updated: ReferralAssignment = { ...a, state: 'expired', answeredAt: ctx.now, answeredBy: ctx.actor };
-  return {
-    referral: { ...referral, assignments: replaceAssignment(referral, updated) },
-    events: [
-      { id: ctx.newId(), type: 'expired', at: ctx.now, actor: ctx.actor, mpnId: a.mpnId, referralId: referral.id, assignmentId, workloads: a.workloads },
-    ],
-    received: [],
-    explanation: [],
-  };
+  return settle(referral, assignmentId, 'expired', ctx);
 }
 
 function checkReason(reason: DeclineReason): void {
