@@ -2,57 +2,12 @@ import assert from 'node:assert/strict';
 import { isDomainError } from '../../domain/errors.ts';
 import {
   Matcher,
-  matchScenario,
   rematchDeclined,
-  type Location,
-  type MatchResult,
-  type Partner,
-  type ReferralRequest,
   type Scenario,
 } from '../../domain/matching/index.ts';
+import { AS_OF, customer, location, matchOne, partner, referral } from '../helpers/matching-fixtures.ts';
 
-const AS_OF = '2026-11-25';
 
-function location(mpnId: string, over: Partial<Location> = {}): Location {
-  return {
-    mpnId,
-    partnerId: 'contoso',
-    country: 'US',
-    languages: ['en'],
-    minSeats: 150,
-    maxSeats: null,
-    industries: [],
-    status: 'active',
-    pausedUntil: null,
-    referralsReceived: 0,
-    ...over,
-  };
-}
-
-function partner(partnerId: string, workloads: readonly string[], expires = '2027-06-30'): Partner {
-  return { partnerId, specializations: workloads.map((workload) => ({ workload, expires })) };
-}
-
-function referral(workloads: readonly string[], over: Partial<ReferralRequest> = {}, id = 'R-1'): ReferralRequest {
-  return {
-    id,
-    type: 'Benefit',
-    workloads,
-    customer: { country: 'US', language: 'en', seats: 800, industry: 'Retail', cporClaims: [] },
-    exclude: [],
-    ...over,
-  };
-}
-
-function customer(over: Partial<ReferralRequest['customer']>): ReferralRequest['customer'] {
-  return { country: 'US', language: 'en', seats: 800, industry: 'Retail', cporClaims: [], ...over };
-}
-
-function matchOne(locations: Location[], partners: Partner[], ref: ReferralRequest, asOf = AS_OF): MatchResult {
-  const [result] = matchScenario({ asOf, locations, partners, referrals: [ref] }).results;
-  assert.ok(result);
-  return result;
-}
 
 describe('matching: choosing the assignment', () => {
   it('compares workloads case-insensitively and spells them as the referral does', () => {

@@ -7,24 +7,9 @@ import { RankedIndex, type RankedQuery } from '../../domain/matching/ranked-inde
 import { SeatForestBuilder } from '../../domain/matching/seat-tree.ts';
 import { LocationTable } from '../../domain/matching/table.ts';
 import { TournamentForest } from '../../domain/matching/tournament.ts';
+import { AS_OF, location } from '../helpers/matching-fixtures.ts';
 
-const AS_OF = '2026-11-25';
 
-function location(mpnId: string, over: Partial<Location> = {}): Location {
-  return {
-    mpnId,
-    partnerId: 'contoso',
-    country: 'US',
-    languages: ['en'],
-    minSeats: 150,
-    maxSeats: null,
-    industries: [],
-    status: 'active',
-    pausedUntil: null,
-    referralsReceived: 0,
-    ...over,
-  };
-}
 
 const partners: Partner[] = [
   { partnerId: 'contoso', specializations: [{ workload: 'Teams', expires: '2027-06-30' }] },

@@ -7,54 +7,13 @@ import {
   tryParseDay,
   type Location,
   type MatchResult,
-  type Partner,
   type ReferralRequest,
 } from '../../domain/matching/index.ts';
+import { AS_OF, customer, location, matchOne, partner, referral } from '../helpers/matching-fixtures.ts';
 
 const EXAMPLES = new URL('../../../shared/contracts/examples/', import.meta.url);
 const MATCHING_EXAMPLES = ['cpor-claim-wins', 'paused-expired-and-batch', 'single-round-robin', 'split-with-ftc'];
-const AS_OF = '2026-11-25';
 
-function location(mpnId: string, over: Partial<Location> = {}): Location {
-  return {
-    mpnId,
-    partnerId: 'contoso',
-    country: 'US',
-    languages: ['en'],
-    minSeats: 150,
-    maxSeats: null,
-    industries: [],
-    status: 'active',
-    pausedUntil: null,
-    referralsReceived: 0,
-    ...over,
-  };
-}
-
-function partner(partnerId: string, workloads: readonly string[], expires = '2027-06-30'): Partner {
-  return { partnerId, specializations: workloads.map((workload) => ({ workload, expires })) };
-}
-
-function referral(workloads: readonly string[], over: Partial<ReferralRequest> = {}, id = 'R-1'): ReferralRequest {
-  return {
-    id,
-    type: 'Benefit',
-    workloads,
-    customer: { country: 'US', language: 'en', seats: 800, industry: 'Retail', cporClaims: [] },
-    exclude: [],
-    ...over,
-  };
-}
-
-function customer(over: Partial<ReferralRequest['customer']>): ReferralRequest['customer'] {
-  return { country: 'US', language: 'en', seats: 800, industry: 'Retail', cporClaims: [], ...over };
-}
-
-function matchOne(locations: Location[], partners: Partner[], ref: ReferralRequest, asOf = AS_OF): MatchResult {
-  const [result] = matchScenario({ asOf, locations, partners, referrals: [ref] }).results;
-  assert.ok(result);
-  return result;
-}
 
 function stripExplanations(outcome: { results: readonly MatchResult[] }): unknown {
   return { ...outcome, results: outcome.results.map(({ explanation: _explanation, ...rest }) => rest) };
