@@ -101,6 +101,30 @@ export function expireAssignment(referral: Referral, assignmentId: string, ctx: 
   return settle(referral, assignmentId, 'expired', ctx);
 }
 
+/** The fact that a part moved: from its holder to the new parts and the FastTrack Center. */
+function reassignedEvent(
+  referral: Referral,
+  from: ReferralAssignment,
+  to: readonly ReferralAssignment[],
+  ftc: readonly string[],
+  ctx: OpContext,
+  previousState?: 'offered' | 'accepted',
+): ProgramEvent {
+  return {
+    id: ctx.newId(),
+    type: 'reassigned',
+    at: ctx.now,
+    actor: ctx.actor,
+    mpnId: from.mpnId,
+    referralId: referral.id,
+    assignmentId: from.id,
+    workloads: from.workloads,
+    to: to.map((x) => x.mpnId),
+    ftc: [...ftc],
+    ...(previousState === undefined ? {} : { previousState }),
+  };
+}
+
 function checkReason(reason: DeclineReason): void {
   if (reason.code === 'other' && (reason.text === null || reason.text.trim() === '')) {
     throw new DomainError('decline.reason-required', 'Please say why: "other" needs a short reason.', {});
@@ -140,18 +164,7 @@ export function declineAssignment(
   const offers = offersFrom(result.assignments, referral.id, ctx);
   const events: ProgramEvent[] = [
     { id: ctx.newId(), type: 'declined', at: ctx.now, actor: ctx.actor, mpnId: a.mpnId, referralId: referral.id, assignmentId, workloads: a.workloads, reason },
-    {
-      id: ctx.newId(),
-      type: 'reassigned',
-      at: ctx.now,
-      actor: ctx.actor,
-      mpnId: a.mpnId,
-      referralId: referral.id,
-      assignmentId,
-      workloads: a.workloads,
-      to: offers.assignments.map((x) => x.mpnId),
-      ftc: [...result.ftc],
-    },
+    reassignedEvent(referral, a, offers.assignments, result.ftc, ctx),
     ...offers.events,
   ];
   return {
@@ -247,19 +260,7 @@ export function reassignAssignment(referral: Referral, assignmentId: string, tar
   }
   const offers = offersFrom(parts, referral.id, ctx);
   const moved: ReferralAssignment = { ...a, state: 'reassigned' };
-  const event: ProgramEvent = {
-    id: ctx.newId(),
-    type: 'reassigned',
-    at: ctx.now,
-    actor: ctx.actor,
-    mpnId: a.mpnId,
-    referralId: referral.id,
-    assignmentId,
-    workloads: a.workloads,
-    to: offers.assignments.map((x) => x.mpnId),
-    ftc,
-    previousState: a.state === 'offered' ? 'offered' : 'accepted',
-  };
+  const event = reassignedEvent(referral, a, offers.assignments, ftc, ctx, a.state === 'offered' ? 'offered' : 'accepted');
   return {
     referral: {
       ...referral,
