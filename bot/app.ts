@@ -21,7 +21,7 @@ import type { Logger } from './logger.ts';
 import { ReferralBot } from './referral-bot.ts';
 import { StorageFollowUps } from './follow-up-storage.ts';
 import { LowdbStorage } from '../data/store/bot-state-storage.ts';
-import { loadRouting } from './router-factory.ts';
+import { loadRouting, type LoadedRouting } from './router-factory.ts';
 
 const storeChanges = changesTo<StoreData>();
 
@@ -55,18 +55,19 @@ export async function openStore(
   return { store, repository };
 }
 
-/**
- * The composition root: config, then store, then services, then bot, then server. Everything a
- * piece needs is passed in; nothing lives in module state.
- */
-export async function buildApp(config: AppConfig, logger: Logger, now: () => Date = () => new Date()): Promise<App> {
-  const { store, repository } = await openStore(config, logger, now);
-  const referrals = new ReferralService(repository, now, randomUUID, {
-    pause: { ...DEFAULT_PAUSE_SETTINGS, minDaysBetweenPauses: config.pauseMinDaysBetween },
-    quarters: config.quarters,
-    target: 0.8,
-  });
-  const { knowledgeBase, router } = loadRouting();
+export interface BotParts {
+  readonly store: JsonStore<StoreData>;
+  readonly repository: LowdbProgramRepository;
+  readonly referrals: ReferralService;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly routing: LoadedRouting;
+}
+
+/** Wires the conversation side (FAQ, commands, operations, follow-ups) onto a store; tests reuse it. */
+export function composeBot(parts: BotParts): ReferralBot {
+  const { store, repository, referrals, logger, now } = parts;
+  const { knowledgeBase, router } = parts.routing;
   const faqLog = new LowdbFaqLog(store);
   const faq = new FaqConversation(router, knowledgeBase, faqLog, now);
   const logRefusal = (entry: Parameters<RefusalLog>[0]): void => logger.warn('refused', { ...entry });
@@ -80,7 +81,21 @@ export async function buildApp(config: AppConfig, logger: Logger, now: () => Dat
     audit: (message, entry) => logger.info(message, { ...entry }),
   });
   const followUps = new StorageFollowUps(new LowdbStorage(store, now));
-  const bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops, followUps);
+  return new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops, followUps);
+}
+
+/**
+ * The composition root: config, then store, then services, then bot, then server. Everything a
+ * piece needs is passed in; nothing lives in module state.
+ */
+export async function buildApp(config: AppConfig, logger: Logger, now: () => Date = () => new Date()): Promise<App> {
+  const { store, repository } = await openStore(config, logger, now);
+  const referrals = new ReferralService(repository, now, randomUUID, {
+    pause: { ...DEFAULT_PAUSE_SETTINGS, minDaysBetweenPauses: config.pauseMinDaysBetween },
+    quarters: config.quarters,
+    target: 0.8,
+  });
+  const bot = composeBot({ store, repository, referrals, logger, now, routing: loadRouting() });
   const adapter = createAdapter(config, logger);
   const server = createServer({
     adapter,

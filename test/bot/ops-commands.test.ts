@@ -3,21 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
-import { FaqConversation } from '../../dialogs/conversation.ts';
-import { OpsCommands } from '../../dialogs/ops-commands.ts';
-import { ReferralCommands, type RefusalLog } from '../../dialogs/referral-commands.ts';
-import { RoleAdmin } from '../../domain/access/role-admin.ts';
 import { ReferralService } from '../../domain/referrals/referral-service.ts';
 import type { Referral } from '../../domain/referrals/types.ts';
 import { JsonStore } from '../../data/store/json-store.ts';
-import { LowdbFaqLog, LowdbGreetings } from '../../data/store/faq-log-repository.ts';
 import { LowdbProgramRepository } from '../../data/store/program-repository.ts';
 import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema.ts';
 import { loadDemoSeed } from '../../data/seed/demo-seed.ts';
 import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
 import { loadRouting } from '../../bot/router-factory.ts';
-import { StorageFollowUps } from '../../bot/follow-up-storage.ts';
-import { LowdbStorage } from '../../data/store/bot-state-storage.ts';
+import { composeBot } from '../../bot/app.ts';
 import { ReferralBot } from '../../bot/referral-bot.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import { cardOf, cardText, executes, type CardJson } from '../helpers/card-text.ts';
@@ -45,19 +39,7 @@ describe('operations commands (TestAdapter, demo program)', () => {
     await loadDemoSeed(repo, NOW, () => `seed-${++n}`);
     logger = memoryLogger();
     service = new ReferralService(repo, () => NOW, () => `id-${++n}`);
-    const faqLog = new LowdbFaqLog(store);
-    const faq = new FaqConversation(routing.router, routing.knowledgeBase, faqLog, () => NOW);
-    const logRefusal: RefusalLog = (e) => logger.warn('refused', { ...e });
-    const commands = new ReferralCommands(service, () => NOW, logRefusal);
-    const ops = new OpsCommands({
-      service,
-      roles: new RoleAdmin(repo),
-      faqLog,
-      knowledgeBase: routing.knowledgeBase,
-      logRefusal,
-      audit: (message, entry) => logger.info(message, { ...entry }),
-    });
-    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, () => NOW, commands, service, ops, new StorageFollowUps(new LowdbStorage(store, () => NOW)));
+    bot = composeBot({ store, repository: repo, referrals: service, logger, now: () => NOW, routing });
   });
 
   afterEach(async () => {

@@ -3,20 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
-import { FaqConversation } from '../../dialogs/conversation.ts';
-import { ReferralCommands } from '../../dialogs/referral-commands.ts';
-import { OpsCommands } from '../../dialogs/ops-commands.ts';
-import { RoleAdmin } from '../../domain/access/role-admin.ts';
 import { ReferralService } from '../../domain/referrals/referral-service.ts';
 import { JsonStore } from '../../data/store/json-store.ts';
-import { LowdbFaqLog, LowdbGreetings } from '../../data/store/faq-log-repository.ts';
 import { LowdbProgramRepository } from '../../data/store/program-repository.ts';
 import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema.ts';
 import { loadDemoSeed } from '../../data/seed/demo-seed.ts';
 import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
 import { loadRouting } from '../../bot/router-factory.ts';
-import { StorageFollowUps } from '../../bot/follow-up-storage.ts';
-import { LowdbStorage } from '../../data/store/bot-state-storage.ts';
+import { composeBot } from '../../bot/app.ts';
 import { ReferralBot } from '../../bot/referral-bot.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 
@@ -63,17 +57,7 @@ describe('partner commands (TestAdapter, demo program)', () => {
     now = NOW;
     logger = memoryLogger();
     service = new ReferralService(repo, () => now, () => `id-${++n}`);
-    const faq = new FaqConversation(routing.router, routing.knowledgeBase, new LowdbFaqLog(store), () => now);
-    const commands = new ReferralCommands(service, () => now, (e) => logger.warn('refused', { ...e }));
-    const ops = new OpsCommands({
-      service,
-      roles: new RoleAdmin(repo),
-      faqLog: new LowdbFaqLog(store),
-      knowledgeBase: routing.knowledgeBase,
-      logRefusal: (e) => logger.warn('refused', { ...e }),
-      audit: (m, e) => logger.info(m, { ...e }),
-    });
-    makeBot = () => new ReferralBot(faq, new LowdbGreetings(store), logger, () => now, commands, service, ops, new StorageFollowUps(new LowdbStorage(store, () => now)));
+    makeBot = () => composeBot({ store, repository: repo, referrals: service, logger, now: () => now, routing });
     bot = makeBot();
   });
 
