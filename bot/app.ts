@@ -22,6 +22,15 @@ import { ReferralBot } from './referral-bot.ts';
 import { StorageFollowUps } from './follow-up-storage.ts';
 import { LowdbStorage } from '../data/store/bot-state-storage.ts';
 import { loadRouting, type LoadedRouting } from './router-factory.ts';
+import { LowdbOutbox } from '../data/store/outbox-store.ts';
+import { SubscriptionCommands } from '../dialogs/subscription-commands.ts';
+import { OutboxCommands } from '../dialogs/outbox-commands.ts';
+import { ConnectorTransport, type NotificationTransport } from './notifications/connector-transport.ts';
+import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './notifications/outbox-worker.ts';
+import { NotificationScheduler, DEFAULT_SCHEDULER_OPTIONS } from './notifications/scheduler.ts';
+import { notificationActivity } from './notifications/render.ts';
+import type { ServiceUrlPolicy } from './notifications/service-url.ts';
+import { namesFrom } from './names.ts';
 
 const storeChanges = changesTo<StoreData>();
 
@@ -31,6 +40,11 @@ export interface App {
   readonly repository: LowdbProgramRepository;
   readonly referrals: ReferralService;
   readonly bot: ReferralBot;
+  readonly outbox: LowdbOutbox;
+  readonly worker: OutboxWorker;
+  readonly scheduler: NotificationScheduler;
+  /** Starts the notification worker and the scheduler (tests may drive them by hand instead). */
+  startBackground(): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +76,9 @@ export interface BotParts {
   readonly logger: Logger;
   readonly now: () => Date;
   readonly routing: LoadedRouting;
+  /** The notification outbox; one per repository (it hooks the repository's transactions). */
+  readonly outbox?: LowdbOutbox;
+  readonly serviceUrls?: ServiceUrlPolicy;
 }
 
 /** Wires the conversation side (FAQ, commands, operations, follow-ups) onto a store; tests reuse it. */
@@ -81,22 +98,48 @@ export function composeBot(parts: BotParts): ReferralBot {
     audit: (message, entry) => logger.info(message, { ...entry }),
   });
   const followUps = new StorageFollowUps(new LowdbStorage(store, now));
-  return new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops, followUps);
+  const outbox = parts.outbox ?? new LowdbOutbox(store, repository, now);
+  const notifications = {
+    book: outbox,
+    serviceUrls: parts.serviceUrls ?? { extraHosts: [], allowLocal: true },
+    subscriptions: new SubscriptionCommands(outbox, () => referrals.read(), logRefusal),
+    outbox: new OutboxCommands(outbox, logRefusal),
+  };
+  return new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops, followUps, notifications);
 }
 
 /**
  * The composition root: config, then store, then services, then bot, then server. Everything a
  * piece needs is passed in; nothing lives in module state.
  */
-export async function buildApp(config: AppConfig, logger: Logger, now: () => Date = () => new Date()): Promise<App> {
+export async function buildApp(
+  config: AppConfig,
+  logger: Logger,
+  now: () => Date = () => new Date(),
+  transportFor: (adapter: ReturnType<typeof createAdapter>) => NotificationTransport = (adapter) => new ConnectorTransport(adapter, config.microsoftAppId),
+): Promise<App> {
   const { store, repository } = await openStore(config, logger, now);
   const referrals = new ReferralService(repository, now, randomUUID, {
     pause: { ...DEFAULT_PAUSE_SETTINGS, minDaysBetweenPauses: config.pauseMinDaysBetween },
     quarters: config.quarters,
     target: 0.8,
   });
-  const bot = composeBot({ store, repository, referrals, logger, now, routing: loadRouting() });
+  const outbox = new LowdbOutbox(store, repository, now);
+  const recovered = await outbox.recoverInFlight();
+  if (recovered > 0) logger.warn('notifications in flight at the last stop are marked unconfirmed', { count: recovered });
+  const serviceUrls = { extraHosts: config.serviceUrlHosts, allowLocal: config.allowLocalServiceUrls };
+  const bot = composeBot({ store, repository, referrals, logger, now, routing: loadRouting(), outbox, serviceUrls });
   const adapter = createAdapter(config, logger);
+  const names = namesFrom(() => referrals.read());
+  const worker = new OutboxWorker(
+    outbox,
+    transportFor(adapter),
+    (entry) => notificationActivity(entry, referrals.read(), names),
+    logger,
+    { ...DEFAULT_WORKER_OPTIONS, ratePerSecond: config.notifyRatePerSecond, retry: { ...DEFAULT_WORKER_OPTIONS.retry, maxAttempts: config.notifyMaxAttempts } },
+    () => now().getTime(),
+  );
+  const scheduler = new NotificationScheduler(referrals, outbox, logger, now, DEFAULT_SCHEDULER_OPTIONS);
   const server = createServer({
     adapter,
     runTurn: (context) => bot.run(context),
@@ -111,8 +154,17 @@ export async function buildApp(config: AppConfig, logger: Logger, now: () => Dat
     repository,
     referrals,
     bot,
+    outbox,
+    worker,
+    scheduler,
+    startBackground() {
+      worker.start();
+      scheduler.start();
+    },
     async close() {
       server.close();
+      await scheduler.stop();
+      await worker.stop();
       await store.flush();
     },
   };

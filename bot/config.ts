@@ -22,6 +22,14 @@ export interface AppConfig {
   readonly quarters: 'fiscal-july' | 'calendar';
   /** Load the demo program into an empty store on start; default on, except in production. */
   readonly seedDemoData: boolean;
+  /** Hosts the bot may post to besides the Teams / Bot Framework ones (`*.` wildcards allowed). */
+  readonly serviceUrlHosts: readonly string[];
+  /** Localhost service URLs (the Playground); development only. */
+  readonly allowLocalServiceUrls: boolean;
+  /** Proactive sends per second over all conversations; Teams allows about 50. */
+  readonly notifyRatePerSecond: number;
+  /** Attempts per notification before it is dead-lettered. */
+  readonly notifyMaxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +71,21 @@ const envSchema = z.object({
       .string()
       .regex(/^\d*$/, 'must be a whole number of days, or empty for no limit')
       .transform((v) => (v === '' ? null : Number(v))),
+  ),
+  SERVICE_URL_HOSTS: optionalText,
+  NOTIFY_RATE_PER_SECOND: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d*$/, 'must be a whole number')
+      .transform((v) => (v === '' ? 45 : Number(v)))
+      .pipe(z.number().int().min(1).max(50, 'must be at most 50: Teams throttles a bot above about 50 requests per second')),
+  ),
+  NOTIFY_MAX_ATTEMPTS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d*$/, 'must be a whole number')
+      .transform((v) => (v === '' ? 6 : Number(v)))
+      .pipe(z.number().int().min(1).max(20)),
   ),
   ACCEPTANCE_QUARTERS: optionalText.pipe(
     z
@@ -107,6 +130,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (intakeKey !== '' && intakeKey.length < 16) {
     problems.push('INTAKE_API_KEY: must be at least 16 characters long');
   }
+  const serviceUrlHosts = raw('SERVICE_URL_HOSTS')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+  const badHost = serviceUrlHosts.find((h) => !/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(h));
+  if (badHost !== undefined) problems.push(`SERVICE_URL_HOSTS: "${badHost}" is not a host name (like smba.example.net or *.example.net)`);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
 
@@ -125,5 +154,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     pauseMinDaysBetween: e.PAUSE_MIN_DAYS_BETWEEN,
     quarters: e.ACCEPTANCE_QUARTERS,
     seedDemoData: e.SEED_DEMO_DATA === '' ? !production : e.SEED_DEMO_DATA === 'true',
+    serviceUrlHosts,
+    allowLocalServiceUrls: !production,
+    notifyRatePerSecond: e.NOTIFY_RATE_PER_SECOND,
+    notifyMaxAttempts: e.NOTIFY_MAX_ATTEMPTS,
   };
 }

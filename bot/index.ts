@@ -14,6 +14,7 @@ try {
   }
   const app = await buildApp(config, logger);
   const port = await listen(app.server, config.port);
+  app.startBackground();
   logger.info('bot listening', { url: `http://localhost:${port}/api/messages`, dataDir: config.dataDir });
   const stop = (signal: string) => {
     logger.info('shutting down', { signal });

@@ -28,6 +28,20 @@ import { namesFrom, type Names } from './names.ts';
 import { renderCommand } from './render-command.ts';
 import { isFresh, typedDeclineReason, type FollowUps } from '../dialogs/follow-up.ts';
 import { parsePauseEnd } from '../dialogs/pause-period.ts';
+import type { SubscriptionCommands, SubscriptionReply } from '../dialogs/subscription-commands.ts';
+import type { OutboxCommands } from '../dialogs/outbox-commands.ts';
+import type { NotificationCommand } from '../dialogs/conversation.ts';
+import { renderOutbox } from './cards/notification-cards.ts';
+import { conversationRefOf, type StoredRef } from './notifications/conversation-refs.ts';
+import type { ServiceUrlPolicy } from './notifications/service-url.ts';
+
+/** The conversation side of notifications: where the bot may post, and the commands about it. */
+export interface BotNotifications {
+  readonly book: { remember(ref: StoredRef): Promise<void>; forget(conversationId: string, reason: string): Promise<void> };
+  readonly serviceUrls: ServiceUrlPolicy;
+  readonly subscriptions: SubscriptionCommands;
+  readonly outbox: OutboxCommands;
+}
 
 /** Remembers greeted conversations so the twin install events greet once. */
 export interface Greetings {
@@ -82,6 +96,7 @@ export class ReferralBot extends TeamsActivityHandler {
     private readonly referrals: ReferralService,
     private readonly ops: OpsCommands,
     private readonly followUps: FollowUps,
+    private readonly notifications: BotNotifications | null = null,
   ) {
     super();
     this.names = namesFrom(() => this.referrals.read());
@@ -95,6 +110,12 @@ export class ReferralBot extends TeamsActivityHandler {
     });
     this.onInstallationUpdateRemove(async (context, next) => {
       await this.greetings.forget(context.activity.conversation.id);
+      await this.forgetConversation(context, 'the bot was uninstalled');
+      await next();
+    });
+    this.onMembersRemoved(async (context, next) => {
+      const botId = context.activity.recipient?.id;
+      if ((context.activity.membersRemoved ?? []).some((m) => m.id === botId)) await this.forgetConversation(context, 'the bot was removed');
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -102,6 +123,32 @@ export class ReferralBot extends TeamsActivityHandler {
       if ((context.activity.membersAdded ?? []).some((m) => m.id === botId)) await this.greet(context);
       await next();
     });
+  }
+
+  /**
+   * Keeps the conversation's reference current so notifications can reach it: on install, and on
+   * any activity (a conversation Teams once refused is active again when it talks to the bot). A
+   * failure here is logged and never fails the user's turn.
+   */
+  private async trackConversation(context: TurnContext): Promise<void> {
+    if (this.notifications === null) return;
+    const found = conversationRefOf(context.activity, this.notifications.serviceUrls);
+    if ('refused' in found) {
+      this.logger.warn('conversation reference not stored', { reason: found.refused, conversationId: context.activity.conversation?.id ?? null });
+      return;
+    }
+    try {
+      await this.notifications.book.remember(found.ref);
+    } catch (err) {
+      this.logger.error('could not store the conversation reference', { error: String(err) });
+    }
+  }
+
+  private async forgetConversation(context: TurnContext, reason: string): Promise<void> {
+    if (this.notifications === null) return;
+    const found = conversationRefOf(context.activity, { extraHosts: [], allowLocal: true });
+    const id = 'ref' in found ? found.ref.id : context.activity.conversation?.id;
+    if (id !== undefined) await this.notifications.book.forget(id, reason);
   }
 
   private async greet(context: TurnContext): Promise<void> {
@@ -121,6 +168,10 @@ export class ReferralBot extends TeamsActivityHandler {
       const result = await this.runCommand(reply.command, reply.text, this.principalOf(activity));
       await this.remember(caller, result);
       await this.sendOut(context, renderCommand(result, this.names));
+      return;
+    }
+    if (reply.kind === 'notifications') {
+      await this.sendOut(context, await this.notificationCommand(reply.command, reply.text, context.activity));
       return;
     }
     if (reply.kind === 'ops') {
@@ -190,6 +241,36 @@ export class ReferralBot extends TeamsActivityHandler {
         return this.commands.resume(p, text);
       case 'status':
         return this.commands.status(p, text);
+    }
+  }
+
+  private async notificationCommand(command: NotificationCommand, text: string, activity: Activity): Promise<AdaptiveCard | string> {
+    if (this.notifications === null) return comingSoonText(command);
+    const p = this.principalOf(activity);
+    if (command === 'notifications') return renderOutbox(await this.notifications.outbox.run(p, text), this.names);
+    const found = conversationRefOf(activity, this.notifications.serviceUrls);
+    const where = { conversationId: 'ref' in found ? found.ref.id : '' };
+    const reply =
+      command === 'subscribe' ? await this.notifications.subscriptions.subscribe(p, text, where) : await this.notifications.subscriptions.unsubscribe(p, text, where);
+    return this.renderSubscription(reply);
+  }
+
+  private renderSubscription(reply: SubscriptionReply): AdaptiveCard | string {
+    switch (reply.kind) {
+      case 'not-in-channel':
+        return reply.command === 'subscribe'
+          ? 'Run **subscribe <MPN ID>** in the team channel that should receive the location\'s notifications (mention me there). Program admins already get them here, in their personal chat with me.'
+          : 'Run **unsubscribe** in the team channel that should stop receiving notifications (mention me there).';
+      case 'subscribed':
+        return reply.already
+          ? `This channel already receives notifications for ${reply.location.name} (MPN ID ${reply.location.mpnId}).`
+          : `Done: this channel now receives notifications for ${reply.location.name} (MPN ID ${reply.location.mpnId}): new and reassigned referrals, pause reminders and acceptance-rate alerts. Channel subscriptions: ${reply.channelHas.join(', ')}. Type **unsubscribe ${reply.location.mpnId}** to stop.`;
+      case 'unsubscribed':
+        return reply.removed.length === 0
+          ? 'This channel was not receiving any notifications you manage. Nothing changed.'
+          : `Stopped notifications in this channel for MPN ID ${reply.removed.join(', ')}.${reply.kept.length > 0 ? ` Still subscribed: ${reply.kept.join(', ')} (managed by their own admins).` : ''}`;
+      default:
+        return renderCommand(reply, this.names);
     }
   }
 
@@ -294,6 +375,11 @@ export class ReferralBot extends TeamsActivityHandler {
 
   /** Every turn goes through here; non-message activities the handler does not know are ignored. */
   override async run(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const removal = a.type === ActivityTypes.InstallationUpdate && (a.action ?? '').startsWith('remove');
+    if (!removal && (a.type === ActivityTypes.Message || a.type === ActivityTypes.Invoke || a.type === ActivityTypes.InstallationUpdate || (a.type === ActivityTypes.ConversationUpdate && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id)))) {
+      await this.trackConversation(context);
+    }
     if (context.activity.type === ActivityTypes.Message && context.activity.value !== undefined && !context.activity.text) {
       // A card submit without text (not an imBack) has nothing to route.
       await context.sendActivity('That button is no longer active. Type **help** to see what I can do.');

@@ -22,6 +22,7 @@ export type Reply =
   | { readonly kind: 'coming-soon'; readonly command: string }
   | { readonly kind: 'command'; readonly command: LocationCommand; readonly text: string }
   | { readonly kind: 'ops'; readonly command: OpsCommand; readonly text: string }
+  | { readonly kind: 'notifications'; readonly command: NotificationCommand; readonly text: string }
   | { readonly kind: 'empty' };
 
 /** Commands about a partner location, handled by ReferralCommands. */
@@ -38,6 +39,14 @@ export type OpsCommand = (typeof OPS_COMMANDS)[number];
 
 function isOpsCommand(c: string): c is OpsCommand {
   return (OPS_COMMANDS as readonly string[]).includes(c);
+}
+
+/** Where notifications go (`subscribe`, `unsubscribe`) and what failed (`notifications`, operations). */
+export const NOTIFICATION_COMMANDS = ['subscribe', 'unsubscribe', 'notifications'] as const;
+export type NotificationCommand = (typeof NOTIFICATION_COMMANDS)[number];
+
+function isNotificationCommand(c: string): c is NotificationCommand {
+  return (NOTIFICATION_COMMANDS as readonly string[]).includes(c);
 }
 
 /** Topics offered as first questions on the welcome and help cards. */
@@ -79,6 +88,7 @@ export class FaqConversation {
     if (route.label.startsWith('cmd:')) {
       const command = route.label.slice(4);
       if (isLocationCommand(command)) return { kind: 'command', command, text: trimmed };
+      if (isNotificationCommand(command)) return { kind: 'notifications', command, text: trimmed };
       return isOpsCommand(command) ? { kind: 'ops', command, text: trimmed } : { kind: 'coming-soon', command };
     }
 

@@ -14,7 +14,7 @@ export const VERBS = {
 /** How the bot names people in cards: from the store's users, never from the activity. */
 export type NameOf = (aadObjectId: string | null) => string;
 
-function day(iso: string | null): string {
+export function day(iso: string | null): string {
   if (iso === null) return '';
   return new Date(iso).toLocaleDateString('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 }
@@ -23,20 +23,21 @@ function where(l: LocationRecord): string {
   return `${l.name} (MPN ID ${l.mpnId})`;
 }
 
-function summary(referral: Referral, part: ReferralAssignment): string {
+export function summary(referral: Referral, part: ReferralAssignment): string {
   return `**${referral.id}** · ${referral.customer.name} · ${referral.type} · ${part.workloads.join(', ')} · ${referral.customer.seats} seats`;
+}
+
+/** Accept and Decline for one offered part; the bot checks the clicker's rights, not this data. */
+export function answerButtons(referral: Referral, part: ReferralAssignment): CardElement {
+  return actionSet([
+    executeButton('Accept', VERBS.accept, { referralId: referral.id, assignmentId: part.id }),
+    executeButton('Decline', VERBS.decline, { referralId: referral.id, assignmentId: part.id }),
+  ]);
 }
 
 function pendingItem(item: PendingItem): CardElement {
   const age = item.ageDays === 0 ? 'offered today' : `offered ${item.ageDays} day${item.ageDays === 1 ? '' : 's'} ago`;
-  return container([
-    text(summary(item.referral, item.part)),
-    text(age, { subtle: true }),
-    actionSet([
-      executeButton('Accept', VERBS.accept, { referralId: item.referral.id, assignmentId: item.part.id }),
-      executeButton('Decline', VERBS.decline, { referralId: item.referral.id, assignmentId: item.part.id }),
-    ]),
-  ]);
+  return container([text(summary(item.referral, item.part)), text(age, { subtle: true }), answerButtons(item.referral, item.part)]);
 }
 
 export function pendingCard(r: Extract<CommandReply, { kind: 'pending' }>): AdaptiveCard {

@@ -51,6 +51,9 @@ function sameNetwork(a: LocationRecord, b: LocationRecord): boolean {
   return JSON.stringify({ ...a, referralsReceived: 0 }) === JSON.stringify({ ...b, referralsReceived: 0 });
 }
 
+/** Derives more changes from a transaction's events, for the same store update. */
+export type EventSink = (events: readonly ProgramEvent[], data: Readonly<StoreData>) => Change[];
+
 /** Builds the journal's changes for the program's collections, typed by the store's shape. */
 const change = changesTo<StoreData>();
 
@@ -62,13 +65,29 @@ const change = changesTo<StoreData>();
 export class LowdbProgramRepository implements ProgramRepository {
   private indexes: Indexes;
   private version = 0;
+  private usersVer = 0;
+  private readonly eventSinks: EventSink[] = [];
 
   constructor(private readonly store: JsonStore<StoreData>) {
     this.indexes = new Indexes(store.data);
     store.onReload((data) => {
       this.indexes = new Indexes(data);
       this.version++;
+      this.usersVer++;
     });
+  }
+
+  /**
+   * Adds what `sink` derives from a transaction's events (the notification outbox) to the same
+   * store update as the events, so both are on disk or neither is.
+   */
+  onEvents(sink: EventSink): void {
+    this.eventSinks.push(sink);
+  }
+
+  /** Changes whenever a user or a role changes. */
+  usersVersion(): number {
+    return this.usersVer;
   }
 
   networkVersion(): number {
@@ -83,7 +102,9 @@ export class LowdbProgramRepository implements ProgramRepository {
     return this.store.update((data) => {
       const tx = new BufferedTx(new CommittedView(data, this.indexes));
       const result = work(tx);
-      return { result, changes: this.changesOf(data, tx) };
+      const changes = this.changesOf(data, tx);
+      if (tx.eventsAppended.length > 0) for (const sink of this.eventSinks) changes.push(...sink(tx.eventsAppended, data));
+      return { result, changes };
     });
   }
 
@@ -121,6 +142,7 @@ export class LowdbProgramRepository implements ProgramRepository {
     }
     if (tx.eventsAppended.length > 0) changes.push(change.append('events', tx.eventsAppended as StoreData['events']));
     let users = data.users.length;
+    if (tx.usersPut.size > 0) this.usersVer++;
     for (const u of tx.usersPut.values()) {
       const at = position(idx.user, userKey(u.tenantId, u.aadObjectId), () => users++);
       changes.push(change.put('users', at, { tenantId: u.tenantId, aadObjectId: u.aadObjectId }, u as Stored<StoreData['users']>));

@@ -6,6 +6,7 @@ import {
   referralSchema,
   userRecordSchema,
 } from './program-schema.ts';
+import { channelSubscriptionSchema, conversationRefSchema, outboxEntrySchema } from './notification-schema.ts';
 
 const iso = z.string().min(1);
 
@@ -43,6 +44,14 @@ export const storeSchema = z.object({
   referrals: z.array(referralSchema).default([]),
   events: z.array(programEventSchema).default([]),
   users: z.array(userRecordSchema).default([]),
+  /** Conversations the bot may post to, by conversation id (see ConversationRef). */
+  conversations: z.record(conversationRefSchema).default({}),
+  /** Channels subscribed to a location's notifications, by `${mpnId}|${conversationId}`. */
+  subscriptions: z.record(channelSubscriptionSchema).default({}),
+  /** Notifications to send and sent, by idempotency key (`${sourceId}|${conversationId}`). */
+  outbox: z.record(outboxEntrySchema).default({}),
+  /** Scheduled work already done (a pause reminder sent, the last below-target alert), mark → ISO time. */
+  notificationMarks: z.record(z.string()).default({}),
   /** botbuilder Storage items (conversation and user state), with their eTags. */
   botState: z.record(z.object({ eTag: z.string(), value: z.record(z.unknown()), updatedAt: z.string() })).default({}),
   /** Set once the demo seed (or real data) was loaded, so a restart never re-seeds. */
@@ -64,6 +73,10 @@ export function emptyStore(): StoreData {
     referrals: [],
     events: [],
     users: [],
+    conversations: {},
+    subscriptions: {},
+    outbox: {},
+    notificationMarks: {},
     botState: {},
     seededAt: null,
     journalSeq: 0,

@@ -24,6 +24,7 @@ const EXACT: ReadonlyArray<{ readonly name: string; readonly match: (w: readonly
   { name: 'role', match: (w) => w[0] === 'role' && (w[1] === 'grant' || w[1] === 'revoke') },
   { name: 'subscribe', match: (w) => w[0] === 'subscribe' && w.length <= 2 },
   { name: 'unsubscribe', match: (w) => w[0] === 'unsubscribe' && w.length <= 2 },
+  { name: 'notifications', match: (w) => w[0] === 'notifications' && (w.length === 1 || (w.length === 2 && ['failed', 'retry'].includes(w[1] ?? ''))) },
 ];
 
 function rest(w: readonly string[]): string {

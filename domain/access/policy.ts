@@ -9,7 +9,11 @@ export type Action =
   | 'explain-match'
   | 'reassign'
   | 'list-unanswered'
-  | 'manage-roles';
+  | 'manage-roles'
+  /** Subscribe a channel to a location's notifications, or stop it. */
+  | 'route-notifications'
+  /** See and resend notifications that could not be delivered. */
+  | 'manage-outbox';
 
 /** What the server knows about the caller, looked up from tenant + AAD object id. */
 export interface Principal {
@@ -21,10 +25,11 @@ export interface Principal {
 
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly needed: string; readonly reason: string };
 
-const LOCATION_ROLE: Readonly<Record<'view-location' | 'answer-offer' | 'pause-location', readonly Role[]>> = {
+const LOCATION_ROLE: Readonly<Record<'view-location' | 'answer-offer' | 'pause-location' | 'route-notifications', readonly Role[]>> = {
   'view-location': ['member', 'admin'],
   'answer-offer': ['member', 'admin'],
   'pause-location': ['admin'],
+  'route-notifications': ['admin'],
 };
 
 const NEEDED: Readonly<Record<Action, string>> = {
@@ -36,6 +41,8 @@ const NEEDED: Readonly<Record<Action, string>> = {
   reassign: 'FastTrack operations',
   'list-unanswered': 'FastTrack operations',
   'manage-roles': 'FastTrack operations',
+  'route-notifications': 'the program admin of that location',
+  'manage-outbox': 'FastTrack operations',
 };
 
 export function isOperations(p: Principal): boolean {
@@ -58,8 +65,8 @@ export function locationsOf(p: Principal): Array<{ readonly mpnId: string; reado
  * partner's behalf only where the table allows it: they do not answer offers or pause locations.
  */
 export function authorize(p: Principal, action: Action, mpnId?: string): Decision {
-  if (action === 'view-location' && isOperations(p)) return { allowed: true };
-  if (action === 'view-location' || action === 'answer-offer' || action === 'pause-location') {
+  if ((action === 'view-location' || action === 'route-notifications') && isOperations(p)) return { allowed: true };
+  if (action === 'view-location' || action === 'answer-offer' || action === 'pause-location' || action === 'route-notifications') {
     const roles = LOCATION_ROLE[action];
     const held = locationsOf(p).find((l) => l.mpnId === mpnId);
     if (held !== undefined && roles.includes(held.role)) return { allowed: true };
