@@ -160,8 +160,12 @@ export class LowdbOutbox {
         fresh.map((w) => w.intent),
         data,
       );
+      // Work with nobody to tell yet stays unmarked: a program admin who installs the bot
+      // tomorrow still gets this week's alert.
+      const told = new Set(entries.map((e) => e.sourceId));
       const at = this.now().toISOString();
-      return { result: entries.length, changes: [...fresh.map((w) => change.setEntry('notificationMarks', w.mark, at)), ...this.planned(entries)] };
+      const marks = fresh.filter((w) => told.has(w.intent.sourceId)).map((w) => change.setEntry('notificationMarks', w.mark, at));
+      return { result: entries.length, changes: [...marks, ...this.planned(entries)] };
     });
   }
 
