@@ -25,6 +25,12 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
   { command: 'pause', example: 'pause for 2 weeks', description: 'Program admins: turn referrals off for up to 30 days (asks to confirm).', ready: true },
   { command: 'resume', example: 'resume', description: 'Program admins: turn referrals back on.', ready: true },
   { command: 'status', example: 'status', description: 'Whether your location is paused, and its distribution lists.', ready: true },
+  {
+    command: 'subscribe',
+    example: 'subscribe 4100001',
+    description: 'Program admins, in a team channel (mention me): send that location’s notifications (new and reassigned referrals, pause reminders, rate alerts) to this channel. `unsubscribe` stops them.',
+    ready: true,
+  },
   { command: 'referral', example: 'referral R-1035', description: 'A referral’s customer, parts (location, state, basis, answers) and full event history.', ready: true, operations: true },
   {
     command: 'explain',
@@ -41,6 +47,13 @@ export const COMMAND_HELP: readonly CommandHelp[] = [
     operations: true,
   },
   { command: 'unanswered', example: 'unanswered', description: 'The 20 most recent questions I could not answer, with the closest topics.', ready: true, operations: true },
+  {
+    command: 'notifications',
+    example: 'notifications',
+    description: 'Notifications that could not be delivered (dead letters, unconfirmed sends, conversations that refused me), and `notifications retry` to send them again.',
+    ready: true,
+    operations: true,
+  },
   {
     command: 'role',
     example: 'role grant <AAD object id> member 4100001',
