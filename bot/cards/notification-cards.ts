@@ -77,7 +77,7 @@ export function notificationCard(entry: OutboxEntry, read: ProgramReadModel, nam
     case 'pause-ending':
       return card(
         [
-          heading(`Referrals resume in 3 days: ${where}`),
+          heading(`Pause ends soon: ${where}`),
           text(`The pause ends on **${day(`${d.pausedUntil}T00:00:00Z`)}** (00:00 UTC) and referrals start arriving again. A pause lasts at most 30 days; after that a location receives referrals or leaves the program.`),
         ],
         [askButton('Resume now', `resume ${entry.mpnId}`), askButton('Show status', `status ${entry.mpnId}`)],

@@ -66,7 +66,10 @@ export class LowdbOutbox {
     private readonly now: () => Date,
   ) {
     this.rebuildQueues(store.data);
-    store.onReload((data) => this.rebuildQueues(data));
+    store.onReload((data) => {
+      this.rebuildQueues(data);
+      this.changedDirectory();
+    });
     repository.onEvents((events, data) => this.planEvents(events, data));
   }
 
@@ -96,12 +99,34 @@ export class LowdbOutbox {
     });
   }
 
+  /**
+   * Subscriptions by location and personal chats by user, rebuilt after this class changes either
+   * (it is their only writer) or the store reloads, so planning a notification costs lookups, not
+   * scans, on a big store.
+   */
+  private lookups: { subscriptions: Map<string, ChannelSubscription[]>; personal: Map<string, ConversationRef> } | null = null;
+
+  private changedDirectory(): void {
+    this.lookups = null;
+  }
+
   private directory(data: Readonly<StoreData>): RecipientDirectory {
+    if (this.lookups === null) {
+      const subscriptions = new Map<string, ChannelSubscription[]>();
+      for (const s of Object.values(data.subscriptions)) subscriptions.set(s.mpnId, [...(subscriptions.get(s.mpnId) ?? []), s]);
+      const personal = new Map<string, ConversationRef>();
+      for (const c of Object.values(data.conversations)) if (c.scope === 'personal' && c.userAadObjectId !== null) personal.set(`${c.tenantId}|${c.userAadObjectId}`, c);
+      this.lookups = { subscriptions, personal };
+    }
+    const { subscriptions, personal } = this.lookups;
     return {
-      subscriptionsOf: (mpnId) => Object.values(data.subscriptions).filter((s) => s.mpnId === mpnId),
+      subscriptionsOf: (mpnId) => subscriptions.get(mpnId) ?? [],
       conversation: (id) => data.conversations[id],
-      personalChatOf: (tenantId, aadObjectId) =>
-        Object.values(data.conversations).find((c) => c.scope === 'personal' && c.tenantId === tenantId && c.userAadObjectId === aadObjectId),
+      personalChatOf: (tenantId, aadObjectId) => {
+        const c = personal.get(`${tenantId}|${aadObjectId}`);
+        // The map holds the reference as it was; the record holds its current active flag.
+        return c === undefined ? undefined : data.conversations[c.id];
+      },
       usersWithRole: (mpnId, role) => this.roles.get(data.users, this.repository.usersVersion(), mpnId, role),
     };
   }
@@ -196,15 +221,16 @@ export class LowdbOutbox {
       return;
     }
     const installedAt = known?.installedAt ?? this.now().toISOString();
-    await this.store.update(() => ({
-      result: undefined,
-      changes: [change.setEntry('conversations', ref.id, { ...ref, installedAt, active: true, inactiveReason: null })],
-    }));
+    await this.store.update(() => {
+      this.changedDirectory();
+      return { result: undefined, changes: [change.setEntry('conversations', ref.id, { ...ref, installedAt, active: true, inactiveReason: null })] };
+    });
   }
 
   /** The bot was removed: the conversation, its subscriptions and its unsent notifications go. */
   forget(conversationId: string, reason: string): Promise<void> {
     return this.store.update((data) => {
+      this.changedDirectory();
       const changes: Change[] = [];
       if (data.conversations[conversationId] !== undefined) changes.push(change.unsetEntry('conversations', conversationId));
       for (const [k, s] of Object.entries(data.subscriptions)) if (s.conversationId === conversationId) changes.push(change.unsetEntry('subscriptions', k));
@@ -248,6 +274,7 @@ export class LowdbOutbox {
       const key = subscriptionKey(mpnId, conversationId);
       if (data.subscriptions[key] !== undefined) return { result: false, changes: [] };
       const s: ChannelSubscription = { mpnId, conversationId, by, at: this.now().toISOString() };
+      this.changedDirectory();
       return { result: true, changes: [change.setEntry('subscriptions', key, s)] };
     });
   }
@@ -256,6 +283,7 @@ export class LowdbOutbox {
   unsubscribe(conversationId: string, mpnIds: readonly string[]): Promise<string[]> {
     return this.store.update((data) => {
       const gone = mpnIds.filter((m) => data.subscriptions[subscriptionKey(m, conversationId)] !== undefined);
+      this.changedDirectory();
       return { result: gone, changes: gone.map((m) => change.unsetEntry('subscriptions', subscriptionKey(m, conversationId))) };
     });
   }
