@@ -82,6 +82,11 @@ export async function startNotificationStandIn(script: StandInScript = () => ({ 
       else setTimeout(reply, answer.delayMs);
     });
   });
+  // Node closes idle keep-alive sockets after 5 s, the same moment Node's client agent may reuse
+  // one: a post then meets a reset socket and, being ambiguous, is left unconfirmed. Connectors
+  // keep idle connections far longer than clients do; so does this stand-in.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

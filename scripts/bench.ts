@@ -3,13 +3,14 @@ import { parseArgs } from 'node:util';
 import { ACCEPTANCE_DEFAULTS, acceptanceSection } from '../bench/sections/acceptance.ts';
 import { FAQ_DEFAULTS, faqThroughputSection } from '../bench/sections/faq-throughput.ts';
 import { MATCHING_DEFAULTS, matchingSection } from '../bench/sections/matching.ts';
+import { NOTIFICATIONS_DEFAULTS, notificationsSection } from '../bench/sections/notifications.ts';
 import { REASSIGN_DEFAULTS, reassignSection } from '../bench/sections/reassign.ts';
 import { ROUTER_DEFAULTS, routerSection } from '../bench/sections/router.ts';
 import type { Row, Section } from '../bench/section.ts';
 import { renderTable } from '../bench/table.ts';
 
 /*
- * npm run bench [-- --only router,faq,matching,reassign,acceptance] [-- --in-process] [-- --quick]
+ * npm run bench [-- --only router,faq,matching,reassign,acceptance,notifications] [-- --in-process] [-- --quick]
  *
  * Performance lives here, never in tests. The machine is small (2 cores) and shared, so every
  * section warms up, repeats, and reports medians. Everything runs on localhost and every loop is
@@ -42,6 +43,8 @@ const sections: readonly Section[] = [
       : REASSIGN_DEFAULTS,
   ),
   acceptanceSection(quick ? { ...ACCEPTANCE_DEFAULTS, runs: 1, serviceRuns: [1, 0] } : ACCEPTANCE_DEFAULTS),
+  // Paced by the worker's global rate (45/s): ~111 s for 5,000, ~11 s for --quick's 500.
+  notificationsSection(quick ? { ...NOTIFICATIONS_DEFAULTS, conversations: 50 } : NOTIFICATIONS_DEFAULTS),
 ];
 
 const wanted = (values.only ?? '')

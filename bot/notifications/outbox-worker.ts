@@ -42,6 +42,8 @@ export class OutboxWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly history = new Map<string, number[]>();
   private readonly pace: GlobalPace;
+  /** When requests left, over the last second, for the hard global cap at the moment of sending. */
+  private readonly departures: number[] = [];
   private running = false;
   private timer: NodeJS.Timeout | null = null;
 
@@ -53,6 +55,7 @@ export class OutboxWorker {
     private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS,
     private readonly clock: () => number = Date.now,
     private readonly random: () => number = Math.random,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.pace = new GlobalPace(options.ratePerSecond, options.burst);
   }
@@ -95,9 +98,6 @@ export class OutboxWorker {
         break;
       }
       this.pace.take(now);
-      history.push(now);
-      trimHistory(history, now, this.options.windows);
-      this.history.set(conversationId, history);
       this.outbox.rotate(conversationId);
       const sending = this.deliver(entry, conversation).finally(() => {
         this.inFlight.delete(conversationId);
@@ -106,6 +106,28 @@ export class OutboxWorker {
       this.inFlight.set(conversationId, sending);
     }
     return wake;
+  }
+
+  /**
+   * Waits until the request may leave, and records that it did. The token bucket in `pump` paces
+   * the claims, but a claim waits for a disk sync, and a slow sync releases a group of them at
+   * once; so the limits Teams counts (per conversation and per bot) are enforced here, on the
+   * moments requests actually leave.
+   */
+  private async depart(conversationId: string): Promise<void> {
+    for (;;) {
+      const now = this.clock();
+      while (this.departures.length > 0 && (this.departures[0] ?? 0) <= now - 1000) this.departures.shift();
+      if (this.departures.length < this.options.ratePerSecond) {
+        this.departures.push(now);
+        const history = this.history.get(conversationId) ?? [];
+        history.push(now);
+        trimHistory(history, now, this.options.windows);
+        this.history.set(conversationId, history);
+        return;
+      }
+      await this.sleep(Math.max(1, (this.departures[0] ?? now) + 1000 - now));
+    }
   }
 
   /** The first pending entry of a queue; finished or vanished entries are dropped on the way. */
@@ -131,6 +153,7 @@ export class OutboxWorker {
         this.outbox.dropHead(conversation.id, claimed.key);
         return;
       }
+      await this.depart(conversation.id);
       const result = await this.transport.send(conversation, activity);
       const now = this.clock();
       const decision = decide(result, claimed.attempts, now, this.options.retry, this.random);

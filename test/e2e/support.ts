@@ -170,3 +170,89 @@ export async function saveEvidence(e: Evidence): Promise<void> {
     console.error(`  could not save evidence: ${String(err)}`);
   }
 }
+
+/**
+ * Polls `check` (every 100 ms) until it returns something other than undefined or false: for
+ * state the bot keeps in-process (the store), which no page event announces. Fails naming `what`.
+ */
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = UI_TIMEOUT,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * A Teams channel in the Playground page. Its view differs from a chat: root posts are Fluent
+ * cards (`div[role=group].fui-Card`) headed by the author's avatar, newest first, each with its
+ * reply thread inside, and there are no "Message header" labels for {@link PlaygroundChat}. The
+ * bot hears a post only when it @mentions it, as in Teams.
+ */
+export class PlaygroundChannel {
+  constructor(
+    readonly page: Page,
+    readonly botName: string,
+    /** The channel's entry in the chat list, e.g. 'My Team - Announcements'. */
+    readonly treeItem: string,
+  ) {}
+
+  private postButton(): Locator {
+    return this.page.getByRole('button', { name: 'Post', exact: true });
+  }
+
+  /** The "Start a new post" editor: the first of the page's editors (reply boxes follow it). */
+  private newPostBox(): Locator {
+    return this.page.locator('[data-lexical-editor="true"]').first();
+  }
+
+  /**
+   * Switches the page to the channel (never reload: that wipes the Playground's conversations).
+   * The first switch installs the bot there: installationUpdate and conversationUpdate.
+   */
+  async open(): Promise<void> {
+    await this.page.getByRole('treeitem', { name: this.treeItem, exact: true }).click({ timeout: UI_TIMEOUT });
+    await this.postButton().waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /** Every root post in the view; the new-post box is a card of the same kind, and is left out. */
+  posts(): Locator {
+    return this.page.locator('div[role="group"].fui-Card').filter({ hasNot: this.postButton() });
+  }
+
+  /** Root posts whose header avatar names `author` (replies in a thread have no card header). */
+  postsBy(author: string): Locator {
+    return this.posts().filter({ has: this.page.locator(`.fui-CardHeader [role="img"][aria-label=${JSON.stringify(author)}]`) });
+  }
+
+  /** Root posts by the bot, e.g. its proactive notifications. */
+  botPosts(): Locator {
+    return this.postsBy(this.botName);
+  }
+
+  /**
+   * Starts a new post that @mentions the bot (picked from the mention menu, so the activity carries
+   * a real mention entity) followed by `text`, and returns that post once it shows. The bot's
+   * answer goes into the post's thread, inside the returned locator.
+   */
+  async postToBot(author: string, text: string): Promise<Locator> {
+    const mine = this.postsBy(author).filter({ hasText: text });
+    const before = await mine.count();
+    const box = this.newPostBox();
+    await box.click({ timeout: UI_TIMEOUT });
+    await box.pressSequentially(`@${this.botName.slice(0, 3)}`);
+    await this.page.getByRole('menuitem', { name: new RegExp(this.botName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).click({ timeout: UI_TIMEOUT });
+    await box.locator('.mention', { hasText: this.botName }).waitFor({ timeout: UI_TIMEOUT });
+    await box.pressSequentially(` ${text}`);
+    await this.postButton().click({ timeout: UI_TIMEOUT });
+    // Newest first: the new post is the first of the author's posts with this text.
+    await eventually(async () => (await mine.count()) > before, `the post "${text}" to show`);
+    return mine.first();
+  }
+}
