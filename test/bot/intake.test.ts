@@ -7,6 +7,8 @@ import { loadConfig } from '../../bot/config.ts';
 import { listen } from '../../bot/http/server.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import type { Referral } from '../../domain/referrals/types.ts';
+import { startNotificationStandIn } from '../../bench/notification-stand-in.ts';
+import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
 
 const KEY = 'k'.repeat(24);
 
@@ -115,6 +117,31 @@ describe('bot/http POST /api/referrals (real server from buildApp)', function ()
       .events()
       .filter((e) => e.type === 'offered' && e.referralId === 'RFA-1001');
     assert.equal(offered.length, referral.assignments.length);
+  });
+
+  it('notifies the offered locations: a subscribed channel and the admins’ personal chats get it, posted through the adapter, once even on a replay', async () => {
+    const standIn = await startNotificationStandIn();
+    try {
+      const o = s.app.outbox;
+      await o.remember({ id: 'intake-channel', serviceUrl: standIn.serviceUrl, tenantId: PLAYGROUND_TENANT, scope: 'channel', userAadObjectId: null, teamId: 'team', channelId: 'intake-channel' });
+      await o.remember({ id: 'intake-alex', serviceUrl: standIn.serviceUrl, tenantId: PLAYGROUND_TENANT, scope: 'personal', userAadObjectId: PLAYGROUND_USERS.alex, teamId: null, channelId: null });
+      await o.subscribe(DEMO_MPN.contosoUs, 'intake-channel', PLAYGROUND_USERS.alex);
+      const body = variant(validBody('R-1900'), (_b, c) => {
+        c['cporClaims'] = [{ mpnId: DEMO_MPN.contosoUs, workload: 'Teams' }];
+      });
+      const reply = await postIntake(s.base, body);
+      assert.equal(reply.status, 201, JSON.stringify(reply.body));
+      assert.ok(referralOf(reply).assignments.some((a) => a.mpnId === DEMO_MPN.contosoUs));
+      const queued = Object.values(s.app.store.data.outbox).filter((e) => 'referralId' in e.data && e.data.referralId === 'R-1900');
+      assert.deepEqual(queued.map((e) => e.conversationId).sort(), ['intake-alex', 'intake-channel']);
+      assert.equal((await postIntake(s.base, body)).status, 200);
+      await s.app.worker.runDue();
+      const posts = standIn.delivered().filter((p) => p.referralIds.includes('R-1900'));
+      assert.deepEqual(posts.map((p) => p.conversationId).sort(), ['intake-alex', 'intake-channel']);
+      assert.ok(JSON.stringify(posts[0]?.activity).includes('New referral for Contoso US'));
+    } finally {
+      await standIn.close();
+    }
   });
 
   it('answers a replay with 200, replay:true and the same assignments, storing nothing more', async () => {
