@@ -10,7 +10,7 @@ import type { Row, Section } from '../bench/section.ts';
 import { renderTable } from '../bench/table.ts';
 
 /*
- * npm run bench [-- --only router,faq,matching,reassign,acceptance,notifications] [-- --in-process] [-- --quick]
+ * npm run bench [-- --only router,faq,matching,reassign,acceptance,notifications,notifications-hot] [-- --in-process] [-- --quick]
  *
  * Performance lives here, never in tests. The machine is small (2 cores) and shared, so every
  * section warms up, repeats, and reports medians. Everything runs on localhost and every loop is
@@ -45,6 +45,8 @@ const sections: readonly Section[] = [
   acceptanceSection(quick ? { ...ACCEPTANCE_DEFAULTS, runs: 1, serviceRuns: [1, 0] } : ACCEPTANCE_DEFAULTS),
   // Paced by the worker's global rate (45/s): ~111 s for 5,000, ~11 s for --quick's 500.
   notificationsSection(quick ? { ...NOTIFICATIONS_DEFAULTS, conversations: 50 } : NOTIFICATIONS_DEFAULTS),
+  // A few busy conversations: Teams' per-thread limits (7 in 1 s, 8 in 2 s, 60 in 30 s) bind.
+  notificationsSection({ ...NOTIFICATIONS_DEFAULTS, name: 'notifications-hot', pacedBy: 'thread', conversations: 3, channelsPerLocation: 1, perConversation: quick ? 20 : 70 }),
 ];
 
 const wanted = (values.only ?? '')

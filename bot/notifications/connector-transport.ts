@@ -22,7 +22,7 @@ interface PipelineLike {
  * botbuilder's connector client retries by itself: 500s up to three times (a 500 may come after
  * the message was posted, so each retry can post it again) and 429s after sleeping on a timer the
  * outbox cannot see or persist. The outbox decides retries itself, so that policy is taken out of
- * this client's pipeline. A test (connector-transport.test.ts) proves a 500 reaches the service
+ * this client's pipeline. A test (outbox-worker.test.ts) proves a 500 reaches the service
  * once, so a botbuilder upgrade that moves the pipeline fails loudly rather than duplicating.
  */
 function withoutBuiltInRetries(connector: ConnectorClient): void {
