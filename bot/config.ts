@@ -77,7 +77,7 @@ const envSchema = z.object({
     z
       .string()
       .regex(/^\d*$/, 'must be a whole number')
-      .transform((v) => (v === '' ? 45 : Number(v)))
+      .transform((v) => (v === '' ? 40 : Number(v)))
       .pipe(z.number().int().min(1).max(50, 'must be at most 50: Teams throttles a bot above about 50 requests per second')),
   ),
   NOTIFY_MAX_ATTEMPTS: optionalText.pipe(

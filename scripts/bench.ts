@@ -43,7 +43,7 @@ const sections: readonly Section[] = [
       : REASSIGN_DEFAULTS,
   ),
   acceptanceSection(quick ? { ...ACCEPTANCE_DEFAULTS, runs: 1, serviceRuns: [1, 0] } : ACCEPTANCE_DEFAULTS),
-  // Paced by the worker's global rate (45/s): ~111 s for 5,000, ~11 s for --quick's 500.
+  // Paced by the worker's global rate (40/s): ~125 s for 5,000, ~12.5 s for --quick's 500.
   notificationsSection(quick ? { ...NOTIFICATIONS_DEFAULTS, conversations: 50 } : NOTIFICATIONS_DEFAULTS),
   // A few busy conversations: Teams' per-thread limits (7 in 1 s, 8 in 2 s, 60 in 30 s) bind.
   notificationsSection({ ...NOTIFICATIONS_DEFAULTS, name: 'notifications-hot', pacedBy: 'thread', conversations: 3, channelsPerLocation: 1, perConversation: quick ? 20 : 70 }),

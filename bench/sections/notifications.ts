@@ -82,10 +82,10 @@ class TimedOutbox extends LowdbOutbox {
 /** The real transport, timing each send from the call to the connector's answer. */
 function timedTransport(real: NotificationTransport, sends: Span[]): NotificationTransport {
   return {
-    async send(to, activity) {
+    async send(to, activity, claim) {
       const start = Date.now();
       try {
-        return await real.send(to, activity);
+        return await real.send(to, activity, claim);
       } finally {
         sends.push({ start, end: Date.now() });
       }

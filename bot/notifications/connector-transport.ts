@@ -4,9 +4,13 @@ import type { AttemptResult } from '../../domain/notifications/delivery-policy.t
 import type { ConversationRef } from '../../domain/notifications/types.ts';
 import type { Activity } from 'botbuilder';
 
-/** Posts one activity to a conversation and says how it went; never throws. */
+/**
+ * Posts one activity to a conversation and says how it went; never throws. `claim` is called once
+ * the connection is ready, right before the request; if it answers false nothing is sent
+ * (`skipped`). Without `claim` the request is simply sent.
+ */
 export interface NotificationTransport {
-  send(to: ConversationRef, activity: Partial<Activity>): Promise<AttemptResult>;
+  send(to: ConversationRef, activity: Partial<Activity>, claim?: () => Promise<boolean>): Promise<AttemptResult>;
 }
 
 /** Errors that prove the request never reached the service. */
@@ -62,7 +66,7 @@ export class ConnectorTransport implements NotificationTransport {
     private readonly appId: string,
   ) {}
 
-  async send(to: ConversationRef, activity: Partial<Activity>): Promise<AttemptResult> {
+  async send(to: ConversationRef, activity: Partial<Activity>, claim: () => Promise<boolean> = () => Promise.resolve(true)): Promise<AttemptResult> {
     const reference: Partial<ConversationReference> = {
       channelId: 'msteams',
       serviceUrl: to.serviceUrl,
@@ -80,6 +84,15 @@ export class ConnectorTransport implements NotificationTransport {
           withoutBuiltInRetries(connector);
         } catch (err) {
           outcome = { kind: 'not-sent', message: String(err) };
+          return;
+        }
+        try {
+          if (!(await claim())) {
+            outcome = { kind: 'skipped' };
+            return;
+          }
+        } catch (err) {
+          outcome = { kind: 'not-sent', message: `could not record the attempt: ${String(err)}` };
           return;
         }
         try {

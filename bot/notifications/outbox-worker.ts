@@ -19,8 +19,8 @@ export interface WorkerOptions {
 }
 
 export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
-  ratePerSecond: 45,
-  burst: 5,
+  ratePerSecond: 40,
+  burst: 1,
   maxInFlight: 32,
   retry: DEFAULT_RETRY_POLICY,
   windows: THREAD_WINDOWS,
@@ -109,10 +109,10 @@ export class OutboxWorker {
   }
 
   /**
-   * Waits until the request may leave, and records that it did. The token bucket in `pump` paces
-   * the claims, but a claim waits for a disk sync, and a slow sync releases a group of them at
-   * once; so the limits Teams counts (per conversation and per bot) are enforced here, on the
-   * moments requests actually leave.
+   * Waits until the next request may go, and records it. The token bucket in `pump` decides which
+   * sends start; this hard cap (the last second, and each fifth of it) keeps what leaves under
+   * the limits Teams counts even when a stall releases many sends at once. It runs just before
+   * the claim, so only a disk sync separates it from the request.
    */
   private async depart(conversationId: string): Promise<void> {
     for (;;) {
@@ -164,35 +164,44 @@ export class OutboxWorker {
 
   private async deliver(entry: OutboxEntry, conversation: ConversationRef): Promise<void> {
     try {
-      const claimed = await this.outbox.claim(entry.key);
-      if (claimed === undefined) {
+      // The pace is kept before the claim, not between the claim and the request: an entry that
+      // waited there claimed would, after a crash, be `unconfirmed` without ever having been sent.
+      await this.depart(conversation.id);
+      const activity = this.render(entry);
+      if (activity === null) {
+        await this.outbox.settle(entry.key, 'dead', 'nothing to send: what it was about no longer exists');
         this.outbox.dropHead(conversation.id, entry.key);
         return;
       }
-      const activity = this.render(claimed);
-      if (activity === null) {
-        await this.outbox.settle(claimed.key, 'dead', 'nothing to send: what it was about no longer exists');
-        this.outbox.dropHead(conversation.id, claimed.key);
+      // The claim is made by the transport once its connection to the connector is ready, right
+      // before the request, so a crash between the two is as unlikely as it can be.
+      let claimed: OutboxEntry | undefined;
+      const result = await this.transport.send(conversation, activity, async () => {
+        claimed = await this.outbox.claim(entry.key);
+        return claimed !== undefined;
+      });
+      if (result.kind === 'skipped') {
+        this.outbox.dropHead(conversation.id, entry.key);
         return;
       }
-      await this.depart(conversation.id);
-      const result = await this.transport.send(conversation, activity);
+      // Failed before it could claim (credentials, connector set-up): still an attempt.
+      const attempts = claimed?.attempts ?? entry.attempts + 1;
       const now = this.clock();
-      const decision = decide(result, claimed.attempts, now, this.options.retry, this.random);
+      const decision = decide(result, attempts, now, this.options.retry, this.random);
       switch (decision.kind) {
         case 'sent':
-          await this.outbox.settle(claimed.key, 'sent', null);
-          this.outbox.dropHead(conversation.id, claimed.key);
+          await this.outbox.settle(entry.key, 'sent', null);
+          this.outbox.dropHead(conversation.id, entry.key);
           return;
         case 'retry':
-          await this.outbox.retryAt(claimed.key, new Date(now + decision.delayMs), decision.reason);
-          this.logger.warn('notification will be retried', { key: claimed.key, attempt: claimed.attempts, delayMs: decision.delayMs, reason: decision.reason });
+          await this.outbox.retryAt(entry.key, new Date(now + decision.delayMs), decision.reason, attempts);
+          this.logger.warn('notification will be retried', { key: entry.key, attempt: attempts, delayMs: decision.delayMs, reason: decision.reason });
           return;
         case 'dead':
         case 'unconfirmed':
-          await this.outbox.settle(claimed.key, decision.kind, decision.reason);
-          this.outbox.dropHead(conversation.id, claimed.key);
-          this.logger.warn(decision.kind === 'dead' ? 'notification dead-lettered' : 'notification unconfirmed', { key: claimed.key, attempts: claimed.attempts, reason: decision.reason });
+          await this.outbox.settle(entry.key, decision.kind, decision.reason, attempts);
+          this.outbox.dropHead(conversation.id, entry.key);
+          this.logger.warn(decision.kind === 'dead' ? 'notification dead-lettered' : 'notification unconfirmed', { key: entry.key, attempts, reason: decision.reason });
           return;
         case 'inactive':
           await this.outbox.markInactive(conversation.id, decision.reason);

@@ -80,9 +80,11 @@ export class LowdbOutbox {
 
   private rebuildQueues(data: Readonly<StoreData>): void {
     this.queues = new Map();
+    // The record keeps insertion order (its keys are never integer-like), and the sort is stable:
+    // entries created in the same millisecond keep the order they were planned in.
     const open = Object.values(data.outbox)
       .filter((e) => OPEN.has(e.state))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.key.localeCompare(b.key));
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     for (const e of open) this.enqueueKey(e.conversationId, e.key);
   }
 
@@ -332,13 +334,14 @@ export class LowdbOutbox {
     return this.setState(key, (e) => (e.state === 'pending' ? { ...e, state: 'sending', attempts: e.attempts + 1 } : undefined));
   }
 
-  settle(key: string, state: 'sent' | 'dead' | 'unconfirmed', reason: string | null): Promise<OutboxEntry | undefined> {
+  /** Ends an entry; `attempts` corrects the count when the attempt failed before its claim. */
+  settle(key: string, state: 'sent' | 'dead' | 'unconfirmed', reason: string | null, attempts?: number): Promise<OutboxEntry | undefined> {
     const at = this.now().toISOString();
-    return this.setState(key, (e) => ({ ...e, state, lastError: reason ?? e.lastError, doneAt: at }));
+    return this.setState(key, (e) => ({ ...e, state, lastError: reason ?? e.lastError, doneAt: at, attempts: attempts ?? e.attempts }));
   }
 
-  retryAt(key: string, at: Date, reason: string): Promise<OutboxEntry | undefined> {
-    return this.setState(key, (e) => ({ ...e, state: 'pending', nextAttemptAt: at.toISOString(), lastError: reason }));
+  retryAt(key: string, at: Date, reason: string, attempts?: number): Promise<OutboxEntry | undefined> {
+    return this.setState(key, (e) => ({ ...e, state: 'pending', nextAttemptAt: at.toISOString(), lastError: reason, attempts: attempts ?? e.attempts }));
   }
 
   /**

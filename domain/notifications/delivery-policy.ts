@@ -14,7 +14,9 @@ export type AttemptResult =
   /** The request never left: connection refused, DNS failure. Safe to retry. */
   | { readonly kind: 'not-sent'; readonly message: string }
   /** The request may have left: reset, timeout after writing. */
-  | { readonly kind: 'lost'; readonly message: string };
+  | { readonly kind: 'lost'; readonly message: string }
+  /** Nothing was sent: the entry could not be claimed (already taken or gone). */
+  | { readonly kind: 'skipped' };
 
 export type Decision =
   | { readonly kind: 'sent' }
@@ -62,6 +64,7 @@ export function parseRetryAfter(value: string | null, nowMs: number): number | n
 /** The decision after attempt number `attempt` (from 1) ended with `result`. */
 export function decide(result: AttemptResult, attempt: number, nowMs: number, policy: RetryPolicy, random: () => number): Decision {
   if (result.kind === 'sent') return { kind: 'sent' };
+  if (result.kind === 'skipped') return { kind: 'dead', reason: 'not claimed' };
   if (result.kind === 'lost') return { kind: 'unconfirmed', reason: `no answer after the request was sent (${result.message})` };
   if (result.kind === 'http' && (result.status === 403 || result.status === 404)) {
     return { kind: 'inactive', reason: `${result.status} ${result.message}`.trim() };
