@@ -212,4 +212,29 @@ describe('bot/config loadConfig', () => {
       });
     }
   });
+
+  describe('notifications', () => {
+    it('defaults to 40 sends/s, 6 attempts, no extra hosts, and localhost only outside production', () => {
+      const dev = loadConfig({}, CWD);
+      assert.deepEqual([dev.notifyRatePerSecond, dev.notifyMaxAttempts, dev.serviceUrlHosts, dev.allowLocalServiceUrls], [40, 6, [], true]);
+      const prod = loadConfig({ NODE_ENV: 'production', MicrosoftAppId: 'app', MicrosoftAppPassword: 'secret' }, CWD);
+      assert.equal(prod.allowLocalServiceUrls, false);
+    });
+
+    it('reads SERVICE_URL_HOSTS (lower-cased, wildcards allowed), the rate and the attempts', () => {
+      const config = loadConfig({ SERVICE_URL_HOSTS: ' Connector.Contoso.net, *.example.org ', NOTIFY_RATE_PER_SECOND: '20', NOTIFY_MAX_ATTEMPTS: '3' }, CWD);
+      assert.deepEqual(config.serviceUrlHosts, ['connector.contoso.net', '*.example.org']);
+      assert.equal(config.notifyRatePerSecond, 20);
+      assert.equal(config.notifyMaxAttempts, 3);
+    });
+
+    it('refuses a rate above Teams’ limit, a zero rate, and a host that is not a host', () => {
+      const err = configError({ NOTIFY_RATE_PER_SECOND: '80', NOTIFY_MAX_ATTEMPTS: '0', SERVICE_URL_HOSTS: 'https://evil.example/path' });
+      assert.equal(err.problems.length, 3, err.message);
+      assert.match(err.message, /NOTIFY_RATE_PER_SECOND: must be at most 50/);
+      assert.match(err.message, /NOTIFY_MAX_ATTEMPTS/);
+      assert.match(err.message, /SERVICE_URL_HOSTS: "https:\/\/evil\.example\/path" is not a host name/);
+      assert.match(configError({ NOTIFY_RATE_PER_SECOND: '0' }).message, /NOTIFY_RATE_PER_SECOND/);
+    });
+  });
 });
