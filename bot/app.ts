@@ -31,6 +31,9 @@ import { NotificationScheduler, DEFAULT_SCHEDULER_OPTIONS } from './notification
 import { notificationActivity } from './notifications/render.ts';
 import type { ServiceUrlPolicy } from './notifications/service-url.ts';
 import { namesFrom } from './names.ts';
+import { Dashboard } from '../dialogs/dashboard.ts';
+import { SsoVerifier } from './http/tab-auth.ts';
+import { tabApiRoutes } from './http/tab-routes.ts';
 
 const storeChanges = changesTo<StoreData>();
 
@@ -146,7 +149,19 @@ export async function buildApp(
     logger,
     maxBodyBytes: config.maxBodyBytes,
     allowedTenants: config.allowedTenants,
-    routes: [intakeRoutes(referrals, config.intakeApiKey, logger)],
+    routes: [
+      intakeRoutes(referrals, config.intakeApiKey, logger),
+      tabApiRoutes({
+        dashboard: new Dashboard(referrals, outbox, now),
+        read: () => referrals.read(),
+        sso:
+          config.tabSsoAudience === null
+            ? null
+            : new SsoVerifier({ audience: config.tabSsoAudience, allowedTenants: config.allowedTenants, metadataUrl: config.tabOpenIdMetadataUrl }),
+        devSignIn: config.tabDevSignIn,
+        logger,
+      }),
+    ],
   });
   return {
     server,

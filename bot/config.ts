@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { AZURE_AD_METADATA } from './http/tab-auth.ts';
 
 /** Settings the process runs with, read once from the environment at start-up. */
 export interface AppConfig {
@@ -30,6 +31,14 @@ export interface AppConfig {
   readonly notifyRatePerSecond: number;
   /** Attempts per notification before it is dead-lettered. */
   readonly notifyMaxAttempts: number;
+  /** The public host of the bot and its tab (the app package's domain), if known. */
+  readonly publicHostname: string;
+  /** The audience a Teams SSO token for the tab must have (the app id URI); null turns SSO off. */
+  readonly tabSsoAudience: string | null;
+  /** Where a tenant's OpenID metadata is (`{tenantId}` is replaced); Azure AD by default. */
+  readonly tabOpenIdMetadataUrl: string;
+  /** `?as=alex` signs the tab in as a Playground user: development only, never in production. */
+  readonly tabDevSignIn: boolean;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +82,14 @@ const envSchema = z.object({
       .transform((v) => (v === '' ? null : Number(v))),
   ),
   SERVICE_URL_HOSTS: optionalText,
+  PUBLIC_HOSTNAME: optionalText.pipe(z.string().regex(/^([a-z0-9-]+(\.[a-z0-9-]+)+)?$/i, 'must be a host name such as referrals.contoso.com (no scheme, no path)')),
+  TAB_SSO_AUDIENCE: optionalText,
+  TAB_OPENID_METADATA_URL: optionalText.pipe(
+    z
+      .string()
+      .transform((v) => (v === '' ? AZURE_AD_METADATA : v))
+      .pipe(z.string().url().includes('{tenantId}', { message: 'must contain {tenantId}' })),
+  ),
   NOTIFY_RATE_PER_SECOND: optionalText.pipe(
     z
       .string()
@@ -158,5 +175,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     allowLocalServiceUrls: !production,
     notifyRatePerSecond: e.NOTIFY_RATE_PER_SECOND,
     notifyMaxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+    publicHostname: e.PUBLIC_HOSTNAME.toLowerCase(),
+    tabSsoAudience:
+      e.TAB_SSO_AUDIENCE !== ''
+        ? e.TAB_SSO_AUDIENCE
+        : e.PUBLIC_HOSTNAME !== '' && e.MicrosoftAppId !== ''
+          ? `api://${e.PUBLIC_HOSTNAME.toLowerCase()}/${e.MicrosoftAppId}`
+          : null,
+    tabOpenIdMetadataUrl: e.TAB_OPENID_METADATA_URL,
+    tabDevSignIn: !production,
   };
 }

@@ -367,6 +367,20 @@ export class LowdbOutbox {
       .sort((a, b) => (b.doneAt ?? '').localeCompare(a.doneAt ?? '') || a.key.localeCompare(b.key));
   }
 
+  /**
+   * The notifications a location was sent or is being sent, newest first, one per notification
+   * (not per recipient): sent if any recipient got it.
+   */
+  recentFor(mpnId: string, limit: number): OutboxEntry[] {
+    const bySource = new Map<string, OutboxEntry>();
+    for (const e of Object.values(this.store.data.outbox)) {
+      if (e.mpnId !== mpnId) continue;
+      const seen = bySource.get(e.sourceId);
+      if (seen === undefined || (seen.state !== 'sent' && e.state === 'sent')) bySource.set(e.sourceId, e);
+    }
+    return [...bySource.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(0, limit);
+  }
+
   /** Counts by state, for health and operations. */
   counts(): Record<OutboxEntry['state'], number> {
     const counts = { pending: 0, sending: 0, sent: 0, dead: 0, unconfirmed: 0, undeliverable: 0 };

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { buildApp, type App } from '../../bot/app.ts';
+import { loadConfig } from '../../bot/config.ts';
+import { listen } from '../../bot/http/server.ts';
+import { memoryLogger } from '../../bot/logger.ts';
+import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
+
+const APP_ID = '6f1d6a3e-1111-2222-3333-444444444444';
+const HOST = 'referrals.example.com';
+
+interface Started {
+  readonly app: App;
+  readonly base: string;
+  readonly dir: string;
+  readonly logger: ReturnType<typeof memoryLogger>;
+}
+
+async function start(env: Record<string, string>): Promise<Started> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tab-api-'));
+  const logger = memoryLogger();
+  const app = await buildApp(loadConfig({ DATA_DIR: dir, PORT: '0', SEED_DEMO_DATA: 'true', ...env }, process.cwd()), logger);
+  const port = await listen(app.server, 0);
+  return { app, base: `http://127.0.0.1:${port}`, dir, logger };
+}
+
+async function stop(s: Started): Promise<void> {
+  await s.app.close();
+  await rm(s.dir, { recursive: true, force: true });
+}
+
+async function call(s: Started, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${s.base}${url}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+function dayPlus(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('bot/http /api/tab in development (real server, demo program)', function () {
+  this.timeout(30_000);
+  let s: Started;
+
+  beforeEach(async () => {
+    s = await start({});
+  });
+  afterEach(() => stop(s));
+
+  it('without credentials: 401, saying development sign-in is available', async () => {
+    const r = await call(s, 'GET', '/api/tab/me');
+    assert.equal(r.status, 401);
+    assert.equal(r.body['devMode'], true);
+  });
+
+  it('?as=alex signs in as Alex (loudly logged): his location, admin role', async () => {
+    const me = await call(s, 'GET', '/api/tab/me?as=alex');
+    assert.equal(me.status, 200);
+    assert.deepEqual(me.body['locations'], [{ mpnId: DEMO_MPN.contosoUs, name: 'Contoso US', role: 'admin' }]);
+    assert.ok(s.logger.entries.some((e) => e.level === 'warn' && /DEVELOPMENT sign-in/.test(e.message)));
+  });
+
+  it('the location view matches the bot’s services: pending parts, rates of the current and 4 past quarters, pause state', async () => {
+    const r = await call(s, 'GET', `/api/tab/locations/${DEMO_MPN.contosoUs}?as=megan`);
+    assert.equal(r.status, 200);
+    const pending = r.body['pending'] as Array<{ referralId: string }>;
+    assert.deepEqual(
+      pending.map((p) => p.referralId),
+      s.app.referrals.pendingFor(DEMO_MPN.contosoUs).map((p) => p.referral.id),
+    );
+    const quarters = (r.body['acceptance'] as { quarters: Array<{ quarter: string; rate: number | null }> }).quarters;
+    assert.equal(quarters.length, 5);
+    const current = quarters.at(-1);
+    const fromService = s.app.referrals.acceptance(new Date(), [DEMO_MPN.contosoUs]).rates.find((x) => x.quarter === current?.quarter);
+    assert.equal(current?.rate, fromService?.rate ?? null);
+    assert.equal(r.body['canPause'], false, 'Megan is a member');
+    assert.equal(r.body['role'], 'member');
+  });
+
+  it('Alex pauses and resumes; the bot’s records agree', async () => {
+    const until = dayPlus(10);
+    const paused = await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=alex`, { until });
+    assert.equal(paused.status, 200, JSON.stringify(paused.body));
+    assert.equal(s.app.referrals.read().location(DEMO_MPN.contosoUs)?.pause?.pausedUntil, until);
+    const resumed = await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/resume?as=alex`);
+    assert.equal(resumed.status, 200);
+    assert.equal(s.app.referrals.read().location(DEMO_MPN.contosoUs)?.pause, null);
+    assert.equal((await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/resume?as=alex`)).status, 409, 'not paused any more');
+  });
+
+  it('refuses what the role rules refuse, changing nothing', async () => {
+    const events = s.app.store.data.events.length;
+    const megan = await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=megan`, { until: dayPlus(5) });
+    assert.equal(megan.status, 403);
+    assert.match(String((megan.body['error'] as { message: string }).message), /program admin/);
+    assert.equal((await call(s, 'GET', `/api/tab/locations/${DEMO_MPN.contosoUs}?as=isaiah`)).status, 403, 'another partner’s location');
+    assert.equal((await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.fabrikamUs}/pause?as=alex`, { until: dayPlus(5) })).status, 403);
+    const theirs = s.app.referrals
+      .read()
+      .referrals()
+      .flatMap((referral) => referral.assignments.filter((a) => a.state === 'offered' && a.mpnId !== DEMO_MPN.contosoUs).map((part) => ({ referral, part })))[0];
+    assert.ok(theirs !== undefined, 'the demo has an offer at another location');
+    assert.equal((await call(s, 'POST', `/api/tab/referrals/${theirs.referral.id}/parts/${theirs.part.id}/accept?as=alex`)).status, 403);
+    assert.equal((await call(s, 'GET', `/api/tab/locations/${DEMO_MPN.contosoUs}?as=adele`)).status, 200, 'operations see every location');
+    assert.equal((await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=adele`, { until: dayPlus(5) })).status, 403, 'operations do not pause for a partner');
+    assert.equal(s.app.store.data.events.length, events);
+  });
+
+  it('bad input is a 400 or 404 with a message, never a crash', async () => {
+    assert.equal((await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=alex`, { until: 'tomorrow' })).status, 400);
+    assert.equal((await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=alex`, { until: dayPlus(45) })).status, 400);
+    assert.equal((await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=alex`, { until: dayPlus(5), extra: 1 })).status, 400);
+    assert.equal((await call(s, 'GET', '/api/tab/locations/abc?as=alex')).status, 400);
+    assert.equal((await call(s, 'POST', '/api/tab/referrals/R-0/parts/x/accept?as=alex')).status, 404);
+    const mine = s.app.referrals.pendingFor(DEMO_MPN.contosoUs)[0];
+    assert.ok(mine !== undefined);
+    assert.equal((await call(s, 'POST', `/api/tab/referrals/${mine.referral.id}/parts/${mine.part.id}/decline?as=megan`, { reason: 'busy' })).status, 400);
+    const accepted = await call(s, 'POST', `/api/tab/referrals/${mine.referral.id}/parts/${mine.part.id}/accept?as=megan`);
+    assert.deepEqual([accepted.status, accepted.body], [200, { state: 'accepted' }]);
+    assert.equal((await call(s, 'POST', `/api/tab/referrals/${mine.referral.id}/parts/${mine.part.id}/accept?as=megan`)).status, 409);
+    assert.equal((await fetch(`${s.base}/healthz`)).status, 200);
+  });
+});
+
+describe('bot/http /api/tab in production (Teams SSO only)', function () {
+  this.timeout(30_000);
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let idp: http.Server;
+  let s: Started;
+
+  before(async () => {
+    idp = http.createServer((req, res) => {
+      const port = (idp.address() as AddressInfo).port;
+      res.setHeader('content-type', 'application/json');
+      if ((req.url ?? '').endsWith('/keys')) res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' }] }));
+      else res.end(JSON.stringify({ jwks_uri: `http://127.0.0.1:${port}/keys` }));
+    });
+    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+    const port = (idp.address() as AddressInfo).port;
+    s = await start({
+      NODE_ENV: 'production',
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'secret',
+      PUBLIC_HOSTNAME: HOST,
+      TAB_OPENID_METADATA_URL: `http://127.0.0.1:${port}/{tenantId}/v2.0/.well-known/openid-configuration`,
+    });
+  });
+  after(async () => {
+    await stop(s);
+    await new Promise<void>((resolve) => idp.close(() => resolve()));
+  });
+
+  const sso = (claims: Record<string, unknown> = {}): string =>
+    jwt.sign(
+      { tid: PLAYGROUND_TENANT, oid: PLAYGROUND_USERS.alex, aud: `api://${HOST}/${APP_ID}`, iss: `https://login.microsoftonline.com/${PLAYGROUND_TENANT}/v2.0`, exp: Math.floor(Date.now() / 1000) + 600, ...claims },
+      privateKey,
+      { algorithm: 'RS256', keyid: 'k1' },
+    );
+
+  it('the development sign-in does not exist: ?as=alex is 401', async () => {
+    const r = await call(s, 'GET', '/api/tab/me?as=alex');
+    assert.equal(r.status, 401);
+    assert.equal(r.body['devMode'], false);
+  });
+
+  it('a valid SSO token for the app id URI signs Alex in; a token for another audience does not', async () => {
+    const ok = await call(s, 'GET', '/api/tab/me', undefined, { authorization: `Bearer ${sso()}` });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal((ok.body['user'] as { aadObjectId: string }).aadObjectId, PLAYGROUND_USERS.alex);
+    const wrong = await call(s, 'GET', '/api/tab/me', undefined, { authorization: `Bearer ${sso({ aud: 'api://elsewhere/x' })}` });
+    assert.equal(wrong.status, 401);
+    const basic = await call(s, 'GET', '/api/tab/me', undefined, { authorization: 'Basic YWxleDpwdw==' });
+    assert.equal(basic.status, 401);
+  });
+
+  it('rights come from the store’s records for the token’s user, not from anything the caller sends', async () => {
+    const meganToken = sso({ oid: PLAYGROUND_USERS.megan, name: 'Alex Wilber' });
+    const r = await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=alex`, { until: dayPlus(5) }, { authorization: `Bearer ${meganToken}` });
+    assert.equal(r.status, 403);
+  });
+});
