@@ -34,6 +34,7 @@ import { namesFrom } from './names.ts';
 import { Dashboard } from '../dialogs/dashboard.ts';
 import { SsoVerifier } from './http/tab-auth.ts';
 import { tabApiRoutes } from './http/tab-routes.ts';
+import { tabStaticRoutes } from './http/tab-static.ts';
 
 const storeChanges = changesTo<StoreData>();
 
@@ -151,6 +152,7 @@ export async function buildApp(
     allowedTenants: config.allowedTenants,
     routes: [
       intakeRoutes(referrals, config.intakeApiKey, logger),
+      tabStaticRoutes(logger),
       tabApiRoutes({
         dashboard: new Dashboard(referrals, outbox, now),
         read: () => referrals.read(),
