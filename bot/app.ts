@@ -150,6 +150,10 @@ export async function buildApp(
     logger,
     maxBodyBytes: config.maxBodyBytes,
     allowedTenants: config.allowedTenants,
+    health: () => {
+      const h = store.health;
+      return { ok: h.ok, details: { store: { ok: h.ok, problem: h.problem, journalLines: store.stats.lines }, outbox: outbox.counts() } };
+    },
     routes: [
       intakeRoutes(referrals, config.intakeApiKey, logger),
       tabStaticRoutes(logger),

@@ -12,6 +12,8 @@ export interface ServerDeps {
   readonly allowedTenants: readonly string[];
   /** Later features (intake API, dashboard tab) add their routes here. */
   readonly routes?: ReadonlyArray<(server: Server) => void>;
+  /** What /healthz reports beyond "the process answers": the store, the outbox. */
+  readonly health?: () => { readonly ok: boolean; readonly details: Readonly<Record<string, unknown>> };
 }
 
 /**
@@ -42,7 +44,9 @@ export function createServer(deps: ServerDeps): Server {
   );
 
   server.get('/healthz', (_req: Request, res: Response, next: Next) => {
-    res.send(200, { status: 'ok' });
+    const health = deps.health?.() ?? { ok: true, details: {} };
+    // 503 tells a load balancer to stop sending work here: the store refuses writes.
+    res.send(health.ok ? 200 : 503, { status: health.ok ? 'ok' : 'degraded', ...health.details });
     next();
   });
 

@@ -147,6 +147,11 @@ export class JsonStore<T extends Journaled> {
   }
 
   /** How many appends, lines and snapshots this store wrote: for benchmarks and operations. */
+  /** Whether the store accepts writes; after an append it could not undo, it refuses them (see discard). */
+  get health(): { readonly ok: boolean; readonly problem: string | null } {
+    return { ok: this.broken === null, problem: this.broken?.message ?? null };
+  }
+
   get stats(): StoreStats {
     return { ...this.counters };
   }

@@ -47,7 +47,9 @@ function post(port: number, body: string | Buffer, headers: Record<string, strin
 async function assertHealthy(port: number): Promise<void> {
   const res = await request(port, 'GET', '/healthz');
   assert.equal(res.status, 200, 'the server still answers /healthz');
-  assert.deepEqual(JSON.parse(res.body), { status: 'ok' });
+  const body = JSON.parse(res.body) as { status: string; store?: { ok: boolean } };
+  assert.equal(body.status, 'ok');
+  assert.equal(body.store?.ok, true, 'the store accepts writes');
 }
 
 /** A 4xx body must be a plain {code, message} with nothing from the inside of the process. */
@@ -374,5 +376,31 @@ describe('bot/http server with ALLOWED_TENANTS', function () {
   it('checks the body before the tenant: a malformed activity is a 400 even from an unknown tenant', async () => {
     const res = await post(port, JSON.stringify({ channelData: { tenant: { id: OTHER_TENANT } } }));
     assert.equal(res.status, 400);
+  });
+});
+
+describe('bot/http /healthz when the store refuses writes', () => {
+  it('answers 503 "degraded" with the store problem, so a load balancer stops sending work', async () => {
+    const { createServer, listen } = await import('../../bot/http/server.ts');
+    const { createAdapter } = await import('../../bot/adapter.ts');
+    const { loadConfig } = await import('../../bot/config.ts');
+    const { memoryLogger } = await import('../../bot/logger.ts');
+    const logger = memoryLogger();
+    const server = createServer({
+      adapter: createAdapter(loadConfig({}, process.cwd()), logger),
+      runTurn: () => Promise.resolve(),
+      logger,
+      maxBodyBytes: 1024,
+      allowedTenants: [],
+      health: () => ({ ok: false, details: { store: { ok: false, problem: 'an append failed and the journal could not be cut back' } } }),
+    });
+    const port = await listen(server, 0);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(res.status, 503);
+      assert.deepEqual(await res.json(), { status: 'degraded', store: { ok: false, problem: 'an append failed and the journal could not be cut back' } });
+    } finally {
+      server.close();
+    }
   });
 });

@@ -89,7 +89,10 @@ describe('bot/http POST /api/referrals (real server from buildApp)', function ()
   async function assertHealthy(): Promise<void> {
     const res = await fetch(`${s.base}/healthz`);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: 'ok' });
+    const body = (await res.json()) as { status: string; store: { ok: boolean; problem: string | null }; outbox: Record<string, number> };
+    assert.equal(body.status, 'ok');
+    assert.deepEqual([body.store.ok, body.store.problem], [true, null]);
+    assert.equal(typeof body.outbox['pending'], 'number');
   }
 
   it('runs on the seeded demo program', () => {

@@ -166,7 +166,7 @@ describe('partner commands through the real server (buildApp, demo program)', fu
   async function assertHealthy(): Promise<void> {
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(res.status, 200, 'the server still answers /healthz');
-    assert.deepEqual(await res.json(), { status: 'ok' });
+    assert.equal(((await res.json()) as { status: string }).status, 'ok');
   }
 
   describe('accept', () => {
