@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../logger.ts';
 
-/** The tab's sources: index.html, main.ts (bundled here) and styles.css. */
+/** The tab's sources: index.html, styles.css, and main.ts with the modules it imports (bundled here). */
 export const TAB_DIR = fileURLToPath(new URL('../../tab/', import.meta.url));
 
 /** The hosts that may frame the tab: Teams (web, desktop, mobile), Outlook and Microsoft 365. */

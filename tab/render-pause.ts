@@ -1,0 +1,27 @@
+import type { Dashboard } from './decode.ts';
+import { ui } from './dom.ts';
+import { dayString, format, utcToday } from './format.ts';
+
+const MAX_PAUSE_DAYS = 30;
+const DEFAULT_PAUSE_DAYS = 14;
+
+export function renderPause(d: Dashboard): void {
+  const pause = d.location.pause;
+  if (pause === null) {
+    ui.pauseState.textContent = 'Referrals are on';
+    ui.pauseDetail.textContent =
+      d.location.status === 'departed' ? 'This location has left the program and receives no referrals.' : 'This location receives new referrals.';
+  } else {
+    ui.pauseState.textContent = `Paused until ${format.day(pause.pausedUntil)}`;
+    ui.pauseDetail.textContent = `Paused on ${format.instant(pause.pausedAt)} by ${pause.pausedBy}. Referrals resume automatically on ${format.day(pause.pausedUntil)} (00:00 UTC).`;
+  }
+  ui.pauseForm.hidden = !d.canPause || pause !== null;
+  ui.resumeButton.hidden = !d.canPause || pause === null;
+  ui.pauseReadonly.hidden = d.canPause;
+  const today = utcToday();
+  ui.pauseUntil.min = dayString(today + 1);
+  ui.pauseUntil.max = dayString(today + MAX_PAUSE_DAYS);
+  if (ui.pauseUntil.value === '' || ui.pauseUntil.value < ui.pauseUntil.min || ui.pauseUntil.value > ui.pauseUntil.max) {
+    ui.pauseUntil.value = dayString(today + DEFAULT_PAUSE_DAYS);
+  }
+}
