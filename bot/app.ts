@@ -35,6 +35,7 @@ import { Dashboard } from '../dialogs/dashboard.ts';
 import { SsoVerifier } from './http/tab-auth.ts';
 import { tabApiRoutes } from './http/tab-routes.ts';
 import { tabStaticRoutes } from './http/tab-static.ts';
+import { aboutPageRoutes } from './http/about-pages.ts';
 
 const storeChanges = changesTo<StoreData>();
 
@@ -157,6 +158,7 @@ export async function buildApp(
     routes: [
       intakeRoutes(referrals, config.intakeApiKey, logger),
       tabStaticRoutes(logger),
+      aboutPageRoutes(),
       tabApiRoutes({
         dashboard: new Dashboard(referrals, outbox, now),
         read: () => referrals.read(),

@@ -39,6 +39,11 @@ export interface AppConfig {
   readonly tabOpenIdMetadataUrl: string;
   /** `?as=alex` signs the tab in as a Playground user: development only, never in production. */
   readonly tabDevSignIn: boolean;
+  /**
+   * Where botbuilder finds the keys that sign Bot Framework channel tokens; empty means its default
+   * (https://login.botframework.com/v1/.well-known/openidconfiguration). Tests only: refused in production.
+   */
+  readonly botOpenIdMetadataUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +57,15 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v ?? '').trim());
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
 
 const envSchema = z.object({
   NODE_ENV: optionalText,
@@ -89,6 +103,9 @@ const envSchema = z.object({
       .string()
       .transform((v) => (v === '' ? AZURE_AD_METADATA : v))
       .pipe(z.string().url().includes('{tenantId}', { message: 'must contain {tenantId}' })),
+  ),
+  BOT_OPENID_METADATA_URL: optionalText.pipe(
+    z.string().refine((v) => v === '' || isHttpUrl(v), 'must be an http or https URL'),
   ),
   NOTIFY_RATE_PER_SECOND: optionalText.pipe(
     z
@@ -134,6 +151,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   }
   if (appType === 'SingleTenant' && raw('MicrosoftAppTenantId') === '') {
     problems.push('MicrosoftAppTenantId: required with MicrosoftAppType=SingleTenant');
+  }
+  if (production && raw('BOT_OPENID_METADATA_URL') !== '') {
+    problems.push(
+      'BOT_OPENID_METADATA_URL: for tests only, not allowed when NODE_ENV=production; the bot would accept channel tokens signed by whoever serves that document',
+    );
   }
   const allowedTenants = raw('ALLOWED_TENANTS')
     .split(',')
@@ -184,5 +206,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
           : null,
     tabOpenIdMetadataUrl: e.TAB_OPENID_METADATA_URL,
     tabDevSignIn: !production,
+    botOpenIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
   };
 }

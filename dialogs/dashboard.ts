@@ -3,6 +3,7 @@ import { previousQuarter, quarterContaining } from '../domain/acceptance/index.t
 import { isDomainError } from '../domain/errors.ts';
 import type { OutboxEntry } from '../domain/notifications/types.ts';
 import type { ReferralService } from '../domain/referrals/referral-service.ts';
+import type { ProgramReadModel } from '../domain/referrals/repository.ts';
 import { DECLINE_REASONS, type DeclineReasonCode, type LocationRecord } from '../domain/referrals/types.ts';
 
 /** How many past quarters the chart shows besides the current one. */
@@ -18,7 +19,8 @@ export interface LocationSummary {
   readonly name: string;
   readonly country: string;
   readonly status: LocationRecord['status'];
-  readonly pause: LocationRecord['pause'];
+  /** The pause, with the name of the admin who set it (the page shows names, not ids). */
+  readonly pause: (NonNullable<LocationRecord['pause']> & { readonly pausedByName: string | null }) | null;
 }
 
 export interface QuarterFigures {
@@ -62,8 +64,9 @@ export interface NotificationHistory {
 
 const TARGET = 0.8;
 
-function summary(l: LocationRecord): LocationSummary {
-  return { mpnId: l.mpnId, name: l.name, country: l.country, status: l.status, pause: l.pause };
+function summary(l: LocationRecord, read: ProgramReadModel): LocationSummary {
+  const pause = l.pause === null ? null : { ...l.pause, pausedByName: read.users().find((u) => u.aadObjectId === l.pause?.pausedBy)?.name ?? null };
+  return { mpnId: l.mpnId, name: l.name, country: l.country, status: l.status, pause };
 }
 
 function notificationText(e: OutboxEntry): string {
@@ -130,7 +133,7 @@ export class Dashboard {
     return {
       ok: true,
       value: {
-        location: summary(location),
+        location: summary(location, this.service.read()),
         role: held ?? 'operations',
         canPause: authorize(p, 'pause-location', mpnId).allowed,
         pending: this.service.pendingFor(mpnId).map(({ referral, part }) => ({
@@ -171,7 +174,7 @@ export class Dashboard {
     if (refused !== null) return refused;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(until)) return { ok: false, status: 400, code: 'BadRequest', message: 'until must be a date like 2026-12-15.' };
     try {
-      return { ok: true, value: summary(await this.service.pause(mpnId, until, p.aadObjectId)) };
+      return { ok: true, value: summary(await this.service.pause(mpnId, until, p.aadObjectId), this.service.read()) };
     } catch (err) {
       return this.failure(err);
     }
@@ -181,7 +184,7 @@ export class Dashboard {
     const refused = this.refused<LocationSummary>(p, 'pause-location', mpnId);
     if (refused !== null) return refused;
     try {
-      return { ok: true, value: summary(await this.service.resume(mpnId, p.aadObjectId)) };
+      return { ok: true, value: summary(await this.service.resume(mpnId, p.aadObjectId), this.service.read()) };
     } catch (err) {
       return this.failure(err);
     }

@@ -14,6 +14,8 @@ interface Pause {
   readonly pausedAt: string;
   readonly pausedUntil: string;
   readonly pausedBy: string;
+  /** The admin's name from the bot's records; null when the bot does not know them. */
+  readonly pausedByName: string | null;
 }
 
 export interface LocationInfo {
@@ -150,6 +152,7 @@ function decodeLocation(value: unknown, path: string): LocationInfo {
         pausedAt: decode.string(pause['pausedAt'], `${p}.pausedAt`),
         pausedUntil: decode.string(pause['pausedUntil'], `${p}.pausedUntil`),
         pausedBy: decode.string(pause['pausedBy'], `${p}.pausedBy`),
+        pausedByName: decode.nullable(decode.string)(pause['pausedByName'], `${p}.pausedByName`),
       };
     })(l['pause'], `${path}.pause`),
   };

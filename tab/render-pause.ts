@@ -13,7 +13,7 @@ export function renderPause(d: Dashboard): void {
       d.location.status === 'departed' ? 'This location has left the program and receives no referrals.' : 'This location receives new referrals.';
   } else {
     ui.pauseState.textContent = `Paused until ${format.day(pause.pausedUntil)}`;
-    ui.pauseDetail.textContent = `Paused on ${format.instant(pause.pausedAt)} by ${pause.pausedBy}. Referrals resume automatically on ${format.day(pause.pausedUntil)} (00:00 UTC).`;
+    ui.pauseDetail.textContent = `Paused on ${format.instant(pause.pausedAt)} by ${pause.pausedByName ?? 'a program admin'}. Referrals resume automatically on ${format.day(pause.pausedUntil)} (00:00 UTC).`;
   }
   ui.pauseForm.hidden = !d.canPause || pause !== null;
   ui.resumeButton.hidden = !d.canPause || pause === null;

@@ -237,4 +237,37 @@ describe('bot/config loadConfig', () => {
       assert.match(configError({ NOTIFY_RATE_PER_SECOND: '0' }).message, /NOTIFY_RATE_PER_SECOND/);
     });
   });
+
+  describe('BOT_OPENID_METADATA_URL (tests only)', () => {
+    it('is empty by default (botbuilder’s own Bot Framework metadata) and blank counts as unset', () => {
+      assert.equal(loadConfig({}, CWD).botOpenIdMetadataUrl, '');
+      assert.equal(loadConfig({ BOT_OPENID_METADATA_URL: '  ' }, CWD).botOpenIdMetadataUrl, '');
+    });
+
+    it('reads an http or https URL outside production', () => {
+      const url = 'http://127.0.0.1:4000/v1/.well-known/openidconfiguration';
+      assert.equal(loadConfig({ BOT_OPENID_METADATA_URL: ` ${url} ` }, CWD).botOpenIdMetadataUrl, url);
+      const auth = loadConfig({ BOT_OPENID_METADATA_URL: 'https://login.example.test/meta', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret' }, CWD);
+      assert.equal(auth.botOpenIdMetadataUrl, 'https://login.example.test/meta');
+    });
+
+    for (const bad of ['login.botframework.com/v1/.well-known/openidconfiguration', 'ftp://127.0.0.1/meta', 'not a url']) {
+      it(`refuses ${JSON.stringify(bad)}`, () => {
+        const err = configError({ BOT_OPENID_METADATA_URL: bad });
+        assert.equal(err.problems.length, 1, err.message);
+        assert.match(err.problems[0] ?? '', /^BOT_OPENID_METADATA_URL: must be an http or https URL/);
+      });
+    }
+
+    it('refuses any value, even https, with NODE_ENV=production', () => {
+      const err = configError({
+        NODE_ENV: 'production',
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: 'secret',
+        BOT_OPENID_METADATA_URL: 'https://login.botframework.com/v1/.well-known/openidconfiguration',
+      });
+      assert.equal(err.problems.length, 1, err.message);
+      assert.match(err.problems[0] ?? '', /^BOT_OPENID_METADATA_URL: for tests only, not allowed when NODE_ENV=production/);
+    });
+  });
 });

@@ -116,6 +116,15 @@ describe('bot/http /api/tab in development (real server, demo program)', functio
     assert.equal(s.app.store.data.events.length, events);
   });
 
+  it('serves the privacy and terms pages the app package links to', async () => {
+    for (const page of ['/privacy', '/terms']) {
+      const res = await fetch(`${s.base}${page}`);
+      assert.equal(res.status, 200, page);
+      assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+      assert.match(await res.text(), /FastTrack Referrals bot/);
+    }
+  });
+
   it('bad input is a 400 or 404 with a message, never a crash', async () => {
     assert.equal((await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=alex`, { until: 'tomorrow' })).status, 400);
     assert.equal((await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.contosoUs}/pause?as=alex`, { until: dayPlus(45) })).status, 400);

@@ -67,6 +67,13 @@ describe('IntentRouter', () => {
       ['accept R-1042', 'cmd:accept'],
       ['decline R-1042 no capacity', 'cmd:decline'],
       ['explain R-1042', 'cmd:explain'],
+      // The app's command menu sends the bare word; the command then asks which referral.
+      ['accept', 'cmd:accept'],
+      ['decline', 'cmd:decline'],
+      ['referral', 'cmd:referral'],
+      ['subscribe 4100001', 'cmd:subscribe'],
+      ['notifications', 'cmd:notifications'],
+      ['notifications retry', 'cmd:notifications'],
     ];
     for (const [text, label] of cases) {
       it(`"${text}" is ${label}, with full confidence`, () => {

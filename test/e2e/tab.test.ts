@@ -292,7 +292,8 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
     assert.equal(await p.getByTestId('pause-button').isVisible(), false, 'a paused location is resumed before it is paused again');
     const pause = await eventually(() => contoso().pause ?? undefined, 'the bot to record the pause');
     assert.equal(pause.pausedUntil.slice(0, 10), until);
-    assert.equal(pause.pausedBy.length > 0, true);
+    assert.equal(pause.pausedBy, '00000000-0000-0000-0000-0000000000020', 'recorded as Alex, from the sign-in, not from the page');
+    assert.match(await p.locator('#pause-detail, [data-testid="pause-detail"]').first().innerText(), /by Alex Wilber\./, 'the page names the admin');
     assert.equal((await dashboardOf(CONTOSO, 'alex')).location.pause?.pausedUntil.slice(0, 10), until, 'the API agrees');
 
     await p.getByTestId('resume-button').click();
