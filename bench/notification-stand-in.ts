@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
  * A scriptable stand-in for the Teams connector's "send to conversation" endpoint, for the outbox
  * tests and the fan-out benchmark. It records every POST to /v3/conversations/{id}/activities and
  * answers what the script says (201 by default): 429 with or without Retry-After, 403, 404, 500…
+ * Replies to an activity (…/activities/{id}) are recorded the same way.
  */
 export interface StandInAnswer {
   readonly status: number;
@@ -40,7 +41,7 @@ export interface NotificationStandIn {
   close(): Promise<void>;
 }
 
-const PATH = /^\/v3\/conversations\/([^/]+)\/activities\/?$/;
+const PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/[^/]+)?\/?$/;
 
 export async function startNotificationStandIn(script: StandInScript = () => ({ status: 201 })): Promise<NotificationStandIn> {
   const posts: ReceivedPost[] = [];

@@ -16,7 +16,7 @@ import { loadDemoSeed } from '../data/seed/demo-seed.ts';
 import { createAdapter } from './adapter.ts';
 import type { AppConfig } from './config.ts';
 import { intakeRoutes } from './http/intake-routes.ts';
-import { createServer } from './http/server.ts';
+import { createServer, drainRequests } from './http/server.ts';
 import type { Logger } from './logger.ts';
 import { ReferralBot } from './referral-bot.ts';
 import { StorageFollowUps } from './follow-up-storage.ts';
@@ -184,8 +184,15 @@ export async function buildApp(
       worker.start();
       scheduler.start();
     },
+    /**
+     * Graceful shutdown: stop accepting connections, let the turns in flight finish (up to 10 s),
+     * stop the scheduler, let the notifications in flight settle on disk, then write the snapshot.
+     * What is still pending in the outbox is on disk and goes out after the next start.
+     */
     async close() {
       server.close();
+      const drained = await drainRequests(server, 10_000);
+      if (!drained) logger.warn('shutdown: requests still running after 10 s; closing anyway');
       await scheduler.stop();
       await worker.stop();
       await store.flush();

@@ -1,3 +1,5 @@
+import pino from 'pino';
+
 /** Structured log sink; the composition root picks the console one, tests a capturing one. */
 export interface Logger {
   info(message: string, context?: Record<string, unknown>): void;
@@ -7,15 +9,23 @@ export interface Logger {
 
 type Level = 'info' | 'warn' | 'error';
 
-function line(level: Level, message: string, context?: Record<string, unknown>): string {
-  return JSON.stringify({ at: new Date().toISOString(), level, message, ...context });
-}
+/** Context keys whose values are never written, whatever the level: secrets and user text. */
+const REDACTED = ['authorization', 'password', 'token', 'apiKey', 'x-api-key', 'text', 'body'];
 
-export function consoleLogger(): Logger {
+/**
+ * JSON lines through pino, one per event, with the time and level pino adds. Secrets and message
+ * text are redacted by key, so a careless context object cannot leak them into the log.
+ */
+export function consoleLogger(options: { readonly level?: 'debug' | 'info' | 'warn' | 'error' } = {}): Logger {
+  const log = pino({
+    level: options.level ?? 'info',
+    base: undefined,
+    redact: { paths: REDACTED.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' },
+  });
   return {
-    info: (m, c) => console.log(line('info', m, c)),
-    warn: (m, c) => console.warn(line('warn', m, c)),
-    error: (m, c) => console.error(line('error', m, c)),
+    info: (m, c) => log.info(c ?? {}, m),
+    warn: (m, c) => log.warn(c ?? {}, m),
+    error: (m, c) => log.error(c ?? {}, m),
   };
 }
 

@@ -31,8 +31,49 @@ function rejectContentEncoding(req: Request, res: Response, next: Next): void {
   next();
 }
 
+/** Requests being answered, per server, so shutdown can wait for them (see drainRequests). */
+const inFlight = new WeakMap<Server, { count: number; idle: Array<() => void> }>();
+
+/**
+ * Counts requests in flight and logs each one when it ends: request id, method, path, status and
+ * time; never a body or a header value.
+ */
+function trackRequests(server: Server, logger: Logger): void {
+  const state = { count: 0, idle: [] as Array<() => void> };
+  inFlight.set(server, state);
+  server.pre((req: Request, res: Response, next: Next) => {
+    const started = Date.now();
+    state.count++;
+    let done = false;
+    const end = (): void => {
+      if (done) return;
+      done = true;
+      state.count--;
+      logger.info('request', { reqId: req.id(), method: req.method, path: req.path(), status: res.statusCode, ms: Date.now() - started });
+      if (state.count === 0) for (const resolve of state.idle.splice(0)) resolve();
+    };
+    res.once('finish', end);
+    res.once('close', end);
+    next();
+  });
+}
+
+/** Resolves true once no request is in flight, or false after `timeoutMs` with some still running. */
+export function drainRequests(server: Server, timeoutMs: number): Promise<boolean> {
+  const state = inFlight.get(server);
+  if (state === undefined || state.count === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    state.idle.push(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'fasttrack-referrals-bot', handleUncaughtExceptions: false });
+  trackRequests(server, deps.logger);
   server.pre(rejectContentEncoding);
   server.use(
     restify.plugins.bodyParser({
