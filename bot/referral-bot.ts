@@ -65,12 +65,14 @@ function attachCard(card: AdaptiveCard): Partial<Activity> {
 
 /** Identity comes from the activity, which the adapter authenticated; never from card data. */
 export function callerOf(activity: Activity): Caller {
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
-  const tenant = typeof channelData?.tenant?.id === 'string' ? channelData.tenant.id : activity.conversation?.tenantId;
+  const tenant = text(channelData?.tenant?.id) ?? text(activity.conversation?.tenantId);
   return {
-    userId: activity.from?.aadObjectId ?? activity.from?.id ?? '',
+    // Only text reaches the store: a number here would make the store fail validation at the next start.
+    userId: text(activity.from?.aadObjectId) ?? text(activity.from?.id) ?? '',
     tenantId: tenant ?? '',
-    conversationId: activity.conversation?.id ?? '',
+    conversationId: text(activity.conversation?.id) ?? '',
   };
 }
 
@@ -354,8 +356,9 @@ export class ReferralBot extends TeamsActivityHandler {
     if (verb === VERBS.cancelPause) {
       return { statusCode: 200, type: ADAPTIVE_CARD_CONTENT_TYPE, value: pauseCancelledCard() as unknown as Record<string, unknown> };
     }
-    this.logger.warn('unknown card action', { verb: verb ?? null });
-    return invokeError(400, 'BadRequest', `unknown action "${String(verb)}"`);
+    const shown = typeof verb === 'string' ? verb.slice(0, 60) : null;
+    this.logger.warn('unknown card action', { verb: shown });
+    return invokeError(400, 'BadRequest', `unknown action "${shown ?? ''}"`);
   }
 
   /**
@@ -363,12 +366,20 @@ export class ReferralBot extends TeamsActivityHandler {
    * malformed click would fail the turn (501 and an apology in the chat); answer it with a 400.
    */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name === 'adaptiveCard/action') {
-      const value: unknown = context.activity.value;
-      const action = value !== null && typeof value === 'object' ? (value as { action?: unknown }).action : undefined;
-      if (action === null || typeof action !== 'object' || Array.isArray(action)) {
-        return { status: 400, body: invokeError(400, 'BadRequest', 'the card action is missing') };
-      }
+    if (context.activity.name !== 'adaptiveCard/action') {
+      // The app declares no other invokes (task modules, message extensions…); botbuilder would
+      // answer them 501, which reads as a server fault.
+      return { status: 400, body: invokeError(400, 'BadRequest', 'this bot handles Adaptive Card actions only') };
+    }
+    const value: unknown = context.activity.value;
+    const action = value !== null && typeof value === 'object' ? (value as { action?: unknown }).action : undefined;
+    if (action === null || typeof action !== 'object' || Array.isArray(action)) {
+      return { status: 400, body: invokeError(400, 'BadRequest', 'the card action is missing') };
+    }
+    // botbuilder builds messages from these; a deeply nested value would overflow the stack there.
+    const { type, verb } = action as { type?: unknown; verb?: unknown };
+    if (typeof type !== 'string' || (verb !== undefined && typeof verb !== 'string')) {
+      return { status: 400, body: invokeError(400, 'BadRequest', 'the card action type and verb must be text') };
     }
     return super.onInvokeActivity(context);
   }
@@ -400,6 +411,7 @@ function invokeError(statusCode: number, code: string, message: string): Adaptiv
 
 /** Removes every <at>…</at> mention and leftover whitespace before routing. */
 export function stripMentions(activity: Activity): string {
+  if (typeof activity.text !== 'string') return '';
   const withoutBot = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
   return withoutBot.replace(/<at>[^<]*<\/at>/g, ' ').replace(/\s+/g, ' ').trim();
 }

@@ -5,16 +5,38 @@ import { z } from 'zod';
  * throws outside its try block on a malformed shape, which surfaces as a 500 with internals in the
  * body; checking here turns that into a plain 400.
  */
+const str = z.string({ invalid_type_error: 'must be a string' });
+const account = z
+  .object({ id: str, name: str.optional(), aadObjectId: str.optional(), role: str.optional() })
+  .passthrough();
+/** A channel account in a members list; Teams sends ids only, so only those are checked. */
+const members = z.array(z.object({ id: str }).passthrough(), { invalid_type_error: 'must be a list' }).optional();
+
+/**
+ * Every field the bot or botbuilder reads is typed here, so a wrong type is a 400 at the door, not
+ * an exception in a turn (or a non-string id written into the store, which would stop the next
+ * start). Unknown fields pass through: channels add new ones.
+ */
 const activityBody = z
   .object({
     type: z.string({ required_error: 'is required', invalid_type_error: 'must be a string' }).min(1, 'is required'),
-    id: z.string().optional(),
-    channelId: z.string().optional(),
-    serviceUrl: z.string().optional(),
-    text: z.string().optional(),
-    from: z.object({ id: z.string() }).passthrough().optional(),
-    recipient: z.object({ id: z.string() }).passthrough().optional(),
-    conversation: z.object({ id: z.string() }).passthrough().optional(),
+    id: str.optional(),
+    name: str.optional(),
+    action: str.optional(),
+    channelId: str.optional(),
+    serviceUrl: str.optional(),
+    locale: str.optional(),
+    text: str.optional(),
+    replyToId: str.optional(),
+    from: account.optional(),
+    recipient: account.optional(),
+    conversation: z
+      .object({ id: str.min(1, 'is required'), name: str.optional(), tenantId: str.optional(), conversationType: str.optional(), isGroup: z.boolean().optional() })
+      .passthrough()
+      .optional(),
+    membersAdded: members,
+    membersRemoved: members,
+    entities: z.array(z.record(z.unknown()), { invalid_type_error: 'must be a list of objects' }).optional(),
     channelData: z.record(z.unknown()).optional(),
   })
   .passthrough();

@@ -22,16 +22,20 @@ function str(v: unknown): string | null {
  */
 export function conversationRefOf(activity: Activity, policy: ServiceUrlPolicy): { ref: StoredRef } | { refused: string } {
   const conversation = activity.conversation;
-  if (conversation?.id === undefined || conversation.id === '') return { refused: 'no conversation id' };
+  if (typeof conversation?.id !== 'string' || conversation.id === '') return { refused: 'no conversation id' };
   const problem = serviceUrlProblem(activity.serviceUrl ?? '', policy);
   if (problem !== null) return { refused: `service URL refused: ${problem}` };
   const cd = (activity.channelData ?? {}) as TeamsChannelData;
   const type = conversation.conversationType;
   const scope: ConversationScope = type === 'channel' ? 'channel' : type === 'groupChat' ? 'groupChat' : conversation.isGroup === true ? 'groupChat' : 'personal';
   const tenantId = str(cd.tenant?.id) ?? str(conversation.tenantId) ?? '';
+  const id = scope === 'channel' ? (conversation.id.split(';')[0] ?? '') : conversation.id;
+  // Conversation ids key a record in the store, whose journal refuses names that reach
+  // Object.prototype; Teams never sends such ids, so they are refused here.
+  if (id === '' || ['__proto__', 'prototype', 'constructor'].includes(id)) return { refused: 'no usable conversation id' };
   return {
     ref: {
-      id: scope === 'channel' ? (conversation.id.split(';')[0] ?? conversation.id) : conversation.id,
+      id,
       serviceUrl: activity.serviceUrl,
       tenantId,
       scope,
