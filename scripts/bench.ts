@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ACCEPTANCE_DEFAULTS, acceptanceSection } from '../bench/sections/acceptance.ts';
 import { FAQ_DEFAULTS, faqThroughputSection } from '../bench/sections/faq-throughput.ts';
 import { MATCHING_DEFAULTS, matchingSection } from '../bench/sections/matching.ts';
+import { MIXED_LOAD_DEFAULTS, mixedLoadSection } from '../bench/sections/mixed-load.ts';
 import { NOTIFICATIONS_DEFAULTS, notificationsSection } from '../bench/sections/notifications.ts';
 import { REASSIGN_DEFAULTS, reassignSection } from '../bench/sections/reassign.ts';
 import { ROUTER_DEFAULTS, routerSection } from '../bench/sections/router.ts';
@@ -10,7 +11,7 @@ import type { Row, Section } from '../bench/section.ts';
 import { renderTable } from '../bench/table.ts';
 
 /*
- * npm run bench [-- --only router,faq,matching,reassign,acceptance,notifications,notifications-hot] [-- --in-process] [-- --quick]
+ * npm run bench [-- --only router,faq,matching,reassign,acceptance,notifications,notifications-hot,mixed-load] [-- --in-process] [-- --quick]
  *
  * Performance lives here, never in tests. The machine is small (2 cores) and shared, so every
  * section warms up, repeats, and reports medians. Everything runs on localhost and every loop is
@@ -47,6 +48,9 @@ const sections: readonly Section[] = [
   notificationsSection(quick ? { ...NOTIFICATIONS_DEFAULTS, conversations: 50 } : NOTIFICATIONS_DEFAULTS),
   // A few busy conversations: Teams' per-thread limits (7 in 1 s, 8 in 2 s, 60 in 30 s) bind.
   notificationsSection({ ...NOTIFICATIONS_DEFAULTS, name: 'notifications-hot', pacedBy: 'thread', conversations: 3, channelsPerLocation: 1, perConversation: quick ? 20 : 70 }),
+  // FAQ-only and mixed load at 32 and 128 users (15 s per cell; 4 s with --quick), then memory and
+  // disk with a 100,000-referral store (10,000 with --quick).
+  mixedLoadSection(quick ? { ...MIXED_LOAD_DEFAULTS, cellMs: 4_000, cellWarmupMs: 500, serverWarmupMs: 1_000, storeReferrals: 10_000 } : MIXED_LOAD_DEFAULTS),
 ];
 
 const wanted = (values.only ?? '')

@@ -31,6 +31,18 @@ export const FAQ_DEFAULTS: FaqBenchOptions = {
 
 const TARGET_RATIO = 0.8;
 
+/** The dev set's FAQ questions: the messages every FAQ load (this section, mixed-load) sends. */
+export function faqTexts(): string[] {
+  return readDevSet()
+    .filter((r) => kindOf(r) === 'faq')
+    .map((r) => r.q);
+}
+
+/** The bare botbuilder + restify echo bot the real bot's throughput is compared with. */
+export function launchEchoBot(placement: Placement): Promise<ServerUnderTest> {
+  return launch('echo', placement);
+}
+
 /** Everything one server did, measured windows and warm-up alike. */
 interface Tally {
   readonly windows: LoadResult[];
@@ -67,9 +79,7 @@ export function faqThroughputSection(o: FaqBenchOptions = FAQ_DEFAULTS): Section
     name: 'faq',
     title: `End-to-end FAQ throughput: real bot vs botbuilder echo bot (${o.users} users, servers ${o.placement})`,
     async run() {
-      const texts = readDevSet()
-        .filter((r) => kindOf(r) === 'faq')
-        .map((r) => r.q);
+      const texts = faqTexts();
       const standIn = await startConnectorStandIn();
       const started: ServerUnderTest[] = [];
       const start = async (kind: ServerKind) => {
