@@ -13,7 +13,6 @@ import type { OutboxEntry } from '../../domain/notifications/types.ts';
 import {
   PLAYGROUND_CONFIG_FILE,
   parsePlaygroundConfig,
-  startPlayground,
   type PlaygroundConfig,
   type RunningPlayground,
 } from '../../scripts/playground.ts';
@@ -23,11 +22,11 @@ import {
   UI_TIMEOUT,
   defined,
   eventually,
-  freePort,
   heading,
   launchChromium,
   openPlaygroundPage,
   saveEvidence,
+  startTestPlayground,
 } from './support.ts';
 
 /**
@@ -127,16 +126,7 @@ describe('Channel notifications in the Agents Playground, as Alex (program admin
       assert.ok(app.store.data.locations.length > 0, 'the demo program was seeded');
       assert.equal(app.referrals.read().referral(REFERRAL_ID), undefined, `${REFERRAL_ID} is new`);
 
-      playground = await startPlayground({
-        botEndpoint: `http://localhost:${botPort}/api/messages`,
-        port: await freePort(),
-        configFile: PLAYGROUND_CONFIG_FILE,
-        logFile: path.join(tmp, 'playground.log'),
-        cwd: tmp,
-        openBrowser: false,
-        detached: true,
-        startTimeoutMs: 90_000,
-      });
+      playground = await startTestPlayground(`http://localhost:${botPort}/api/messages`, PLAYGROUND_CONFIG_FILE, path.join(tmp, 'playground.log'), tmp);
       assert.equal(playground.currentUser, config.currentUser.name, 'the Playground uses the repository config file');
       browser = await launchChromium();
       // One load only: a reload wipes the Playground's conversations.

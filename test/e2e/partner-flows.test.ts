@@ -12,7 +12,6 @@ import {
   PLAYGROUND_CONFIG_FILE,
   configAs,
   parsePlaygroundConfig,
-  startPlayground,
   type PlaygroundConfig,
   type RunningPlayground,
 } from '../../scripts/playground.ts';
@@ -21,11 +20,11 @@ import {
   UI_TIMEOUT,
   defined,
   factsOf,
-  freePort,
   heading,
   launchChromium,
   openPlaygroundPage,
   saveEvidence,
+  startTestPlayground,
 } from './support.ts';
 
 /**
@@ -107,16 +106,7 @@ describe('Partner flows in the Agents Playground, as Alex (admin) then Megan (me
       const logFile = path.join(dir, `playground-${who}.log`);
       playgroundLogs.push(logFile);
       await writeFile(configFile, text);
-      playground = await startPlayground({
-        botEndpoint: `http://localhost:${botPort}/api/messages`,
-        port: await freePort(),
-        configFile,
-        logFile,
-        cwd: dir,
-        openBrowser: false,
-        detached: true,
-        startTimeoutMs: 90_000,
-      });
+      playground = await startTestPlayground(`http://localhost:${botPort}/api/messages`, configFile, logFile, dir);
       assert.equal(playground.currentUser, user.name, `the Playground runs as ${user.name}`);
       assert.equal(user.aadObjectId, PLAYGROUND_USERS[who], 'the identity the demo seed gives a role to');
       page = await openPlaygroundPage(defined(browser, 'the browser'), playground.url);

@@ -8,10 +8,9 @@ import {
   PlaygroundConfigError,
   configAs,
   parsePlaygroundConfig,
-  startPlayground,
   type RunningPlayground,
 } from '../../scripts/playground.ts';
-import { freePort } from './support.ts';
+import { freePort, startTestPlayground } from './support.ts';
 
 const original = await readFile(PLAYGROUND_CONFIG_FILE, 'utf-8');
 
@@ -85,16 +84,7 @@ describe('scripts/playground startPlayground @e2e', function () {
     const configFile = path.join(tmp, `${Date.now()}.yml`);
     await writeFile(configFile, configText);
     // The Playground only calls the bot once a page connects, so no bot is needed here.
-    return startPlayground({
-      botEndpoint: `http://localhost:${await freePort()}/api/messages`,
-      port: await freePort(),
-      configFile,
-      logFile: path.join(tmp, 'playground.log'),
-      cwd: tmp,
-      openBrowser: false,
-      detached: true,
-      startTimeoutMs: 90_000,
-    });
+    return startTestPlayground(`http://localhost:${await freePort()}/api/messages`, configFile, path.join(tmp, 'playground.log'), tmp);
   }
 
   it('the real Playground accepts the --as rewrite and reports the new current user', async () => {

@@ -11,7 +11,6 @@ import { PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-networ
 import {
   PLAYGROUND_CONFIG_FILE,
   parsePlaygroundConfig,
-  startPlayground,
   type PlaygroundConfig,
   type RunningPlayground,
 } from '../../scripts/playground.ts';
@@ -19,11 +18,11 @@ import {
   PlaygroundChat,
   UI_TIMEOUT,
   defined,
-  freePort,
   heading,
   launchChromium,
   openPlaygroundPage,
   saveEvidence as keepEvidence,
+  startTestPlayground,
 } from './support.ts';
 
 const FAQ_QUESTION = 'How long can we pause referrals?';
@@ -53,16 +52,7 @@ describe('Agents Playground against the real bot @e2e', function () {
     app = await buildApp(loadConfig({ DATA_DIR: path.join(tmp, 'data'), PORT: '0' }, tmp), logger);
     const botPort = await listen(app.server, 0);
 
-    playground = await startPlayground({
-      botEndpoint: `http://localhost:${botPort}/api/messages`,
-      port: await freePort(),
-      configFile: PLAYGROUND_CONFIG_FILE,
-      logFile: path.join(tmp, 'playground.log'),
-      cwd: tmp,
-      openBrowser: false,
-      detached: true,
-      startTimeoutMs: 90_000,
-    });
+    playground = await startTestPlayground(`http://localhost:${botPort}/api/messages`, PLAYGROUND_CONFIG_FILE, path.join(tmp, 'playground.log'), tmp);
     assert.equal(playground.currentUser, config.currentUser.name, 'the Playground uses the repository config file');
 
     browser = await launchChromium();

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { REPO_ROOT, logTail } from '../../scripts/playground.ts';
+import { REPO_ROOT, logTail, startPlayground, type RunningPlayground } from '../../scripts/playground.ts';
 
 /** Debian's chromium; `npx playwright install` downloads a browser and cannot work offline. */
 export function chromiumPath(): string {
@@ -255,4 +255,12 @@ export class PlaygroundChannel {
     await eventually(async () => (await mine.count()) > before, `the post "${text}" to show`);
     return mine.first();
   }
+}
+
+/**
+ * The Playground for a test: headless (no browser opened by it), in its own process group, on a
+ * free port, talking to `botEndpoint`; its log goes to `logFile`. Two shared cores: allow 90 s.
+ */
+export async function startTestPlayground(botEndpoint: string, configFile: string, logFile: string, cwd: string): Promise<RunningPlayground> {
+  return startPlayground({ botEndpoint, port: await freePort(), configFile, logFile, cwd, openBrowser: false, detached: true, startTimeoutMs: 90_000 });
 }
