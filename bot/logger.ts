@@ -20,6 +20,9 @@ export function consoleLogger(options: { readonly level?: 'debug' | 'info' | 'wa
   const log = pino({
     level: options.level ?? 'info',
     base: undefined,
+    // Readable by people and by log tools alike: "warn" rather than 40, an ISO time rather than ms.
+    formatters: { level: (label) => ({ level: label }) },
+    timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED.flatMap((k) => [k, `*.${k}`]), censor: '[redacted]' },
   });
   return {
