@@ -27,6 +27,7 @@ import {
   openPlaygroundPage,
   saveEvidence,
   startTestPlayground,
+  cleanUp,
 } from './support.ts';
 
 /**
@@ -147,19 +148,12 @@ describe('Channel notifications in the Agents Playground, as Alex (program admin
   });
 
   after(async function () {
-    const steps: Array<[string, () => Promise<unknown>]> = [
+    await cleanUp([
       ['browser', async () => browser?.close()],
       ['playground', async () => playground?.stop()],
       ['bot', async () => app?.close()],
       ['temp dir', async () => (tmp === undefined ? undefined : rm(tmp, { recursive: true, force: true }))],
-    ];
-    for (const [what, step] of steps) {
-      try {
-        await step();
-      } catch (err) {
-        console.error(`cleanup of the ${what} failed: ${String(err)}`);
-      }
-    }
+    ]);
   });
 
   it('in the channel, "@Test Bot subscribe 4100001" (a real mention) routes Contoso US there', async () => {

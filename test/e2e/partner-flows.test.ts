@@ -25,6 +25,7 @@ import {
   openPlaygroundPage,
   saveEvidence,
   startTestPlayground,
+  cleanUp,
 } from './support.ts';
 
 /**
@@ -149,19 +150,12 @@ describe('Partner flows in the Agents Playground, as Alex (admin) then Megan (me
   });
 
   after(async function () {
-    const steps: Array<[string, () => Promise<unknown>]> = [
+    await cleanUp([
       ['session', endSession],
       ['browser', async () => browser?.close()],
       ['bot', async () => app?.close()],
       ['temp dir', async () => (tmp === undefined ? undefined : rm(tmp, { recursive: true, force: true }))],
-    ];
-    for (const [what, step] of steps) {
-      try {
-        await step();
-      } catch (err) {
-        console.error(`cleanup of the ${what} failed: ${String(err)}`);
-      }
-    }
+    ]);
   });
 
   describe('Alex, the program admin', () => {

@@ -23,6 +23,7 @@ import {
   openPlaygroundPage,
   saveEvidence as keepEvidence,
   startTestPlayground,
+  cleanUp,
 } from './support.ts';
 
 const FAQ_QUESTION = 'How long can we pause referrals?';
@@ -72,19 +73,12 @@ describe('Agents Playground against the real bot @e2e', function () {
     // A failed `before` never reaches afterEach: keep what it saw, too.
     const beforeFailed = !allPassed && suite?.tests.every((t) => t.state === undefined) === true;
     if (beforeFailed && (page !== undefined || playground !== undefined)) await saveEvidence('before all');
-    const steps: Array<[string, () => Promise<unknown>]> = [
+    await cleanUp([
       ['browser', async () => browser?.close()],
       ['playground', async () => playground?.stop()],
       ['bot', async () => app?.close()],
       ['temp dir', async () => (tmp === undefined ? undefined : rm(tmp, { recursive: true, force: true }))],
-    ];
-    for (const [what, step] of steps) {
-      try {
-        await step();
-      } catch (err) {
-        console.error(`cleanup of the ${what} failed: ${String(err)}`);
-      }
-    }
+    ]);
   });
 
   async function saveEvidence(title: string): Promise<void> {

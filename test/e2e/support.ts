@@ -264,3 +264,17 @@ export class PlaygroundChannel {
 export async function startTestPlayground(botEndpoint: string, configFile: string, logFile: string, cwd: string): Promise<RunningPlayground> {
   return startPlayground({ botEndpoint, port: await freePort(), configFile, logFile, cwd, openBrowser: false, detached: true, startTimeoutMs: 90_000 });
 }
+
+/**
+ * Runs every clean-up step even when one fails (a browser that would not close must not leave the
+ * Playground running), reporting each failure on stderr.
+ */
+export async function cleanUp(steps: ReadonlyArray<readonly [string, () => Promise<unknown>]>): Promise<void> {
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (err) {
+      console.error(`cleanup of the ${what} failed: ${String(err)}`);
+    }
+  }
+}

@@ -10,7 +10,7 @@ import { listen } from '../../bot/http/server.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import { DEMO_MPN } from '../../data/seed/demo-network.ts';
 import { REPO_ROOT } from '../../scripts/playground.ts';
-import { UI_TIMEOUT, defined, eventually, launchChromium, saveEvidence } from './support.ts';
+import { UI_TIMEOUT, defined, eventually, launchChromium, saveEvidence, cleanUp } from './support.ts';
 
 /**
  * The dashboard tab (tab/, served by bot/http/tab-static.ts) in Chromium, against the real bot
@@ -142,18 +142,11 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
   });
 
   after(async function () {
-    const steps: Array<[string, () => Promise<unknown>]> = [
+    await cleanUp([
       ['browser', async () => browser?.close()],
       ['bot', async () => app?.close()],
       ['temp dir', async () => (tmp === undefined ? undefined : rm(tmp, { recursive: true, force: true }))],
-    ];
-    for (const [what, step] of steps) {
-      try {
-        await step();
-      } catch (err) {
-        console.error(`cleanup of the ${what} failed: ${String(err)}`);
-      }
-    }
+    ]);
   });
 
   it('serves the page with a CSP that lets Teams frame it, nosniff and no-cache', async () => {
