@@ -32,7 +32,7 @@ import { notificationActivity } from './notifications/render.ts';
 import type { ServiceUrlPolicy } from './notifications/service-url.ts';
 import { namesFrom } from './names.ts';
 import { Dashboard } from '../dialogs/dashboard.ts';
-import { SsoVerifier } from './http/tab-auth.ts';
+import { SsoVerifier, fetchJsonOverHttp, type FetchJson } from './http/tab-auth.ts';
 import { tabApiRoutes } from './http/tab-routes.ts';
 import { tabStaticRoutes } from './http/tab-static.ts';
 import { aboutPageRoutes } from './http/about-pages.ts';
@@ -122,6 +122,8 @@ export async function buildApp(
   logger: Logger,
   now: () => Date = () => new Date(),
   transportFor: (adapter: ReturnType<typeof createAdapter>) => NotificationTransport = (adapter) => new ConnectorTransport(adapter, config.microsoftAppId),
+  /** Where the tab's SSO check gets tenant keys; tests hand in theirs here, never through config in production. */
+  fetchTabKeys: FetchJson = fetchJsonOverHttp,
 ): Promise<App> {
   const { store, repository } = await openStore(config, logger, now);
   const referrals = new ReferralService(repository, now, randomUUID, {
@@ -165,7 +167,7 @@ export async function buildApp(
         sso:
           config.tabSsoAudience === null
             ? null
-            : new SsoVerifier({ audience: config.tabSsoAudience, allowedTenants: config.allowedTenants, metadataUrl: config.tabOpenIdMetadataUrl }),
+            : new SsoVerifier({ audience: config.tabSsoAudience, allowedTenants: config.allowedTenants, metadataUrl: config.tabOpenIdMetadataUrl }, fetchTabKeys),
         devSignIn: config.tabDevSignIn,
         logger,
       }),

@@ -35,9 +35,12 @@ export interface AppConfig {
   readonly publicHostname: string;
   /** The audience a Teams SSO token for the tab must have (the app id URI); null turns SSO off. */
   readonly tabSsoAudience: string | null;
-  /** Where a tenant's OpenID metadata is (`{tenantId}` is replaced); Azure AD by default. */
+  /** Where a tenant's OpenID metadata is (`{tenantId}` is replaced); Azure AD's, and only Azure AD's in production. */
   readonly tabOpenIdMetadataUrl: string;
-  /** `?as=alex` signs the tab in as a Playground user: development only, never in production. */
+  /**
+   * `?as=alex` signs the tab in as a Playground user without a token: only in local development
+   * mode (no MicrosoftAppId, so inbound authentication is off too), never in production.
+   */
   readonly tabDevSignIn: boolean;
   /**
    * Where botbuilder finds the keys that sign Bot Framework channel tokens; empty means its default
@@ -152,10 +155,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (appType === 'SingleTenant' && raw('MicrosoftAppTenantId') === '') {
     problems.push('MicrosoftAppTenantId: required with MicrosoftAppType=SingleTenant');
   }
-  if (production && raw('BOT_OPENID_METADATA_URL') !== '') {
-    problems.push(
-      'BOT_OPENID_METADATA_URL: for tests only, not allowed when NODE_ENV=production; the bot would accept channel tokens signed by whoever serves that document',
-    );
+  // Whoever serves a metadata document chooses the keys that sign valid tokens: production keeps the real issuers'.
+  const testOnlyKeys = [
+    ['BOT_OPENID_METADATA_URL', 'the bot would accept channel tokens'],
+    ['TAB_OPENID_METADATA_URL', 'the tab would accept sign-in tokens'],
+  ] as const;
+  for (const [key, risk] of testOnlyKeys) {
+    if (production && raw(key) !== '') problems.push(`${key}: for tests only, not allowed when NODE_ENV=production; ${risk} signed by whoever serves that document`);
   }
   const allowedTenants = raw('ALLOWED_TENANTS')
     .split(',')
@@ -205,7 +211,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
           ? `api://${e.PUBLIC_HOSTNAME.toLowerCase()}/${e.MicrosoftAppId}`
           : null,
     tabOpenIdMetadataUrl: e.TAB_OPENID_METADATA_URL,
-    tabDevSignIn: !production,
+    tabDevSignIn: authDisabled && !production,
     botOpenIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
   };
 }

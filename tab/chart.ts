@@ -35,23 +35,31 @@ function targetLine(percent: number, color: string, label: string): Plugin<'bar'
       ctx.textBaseline = 'bottom';
       ctx.fillText(label, right - 4, y - 3);
       ctx.restore();
+      // Where the line really went, for checks that cannot read a canvas (tests, audits): set only once drawn.
+      chart.canvas.dataset['targetPercent'] = String(percent);
+      chart.canvas.dataset['targetY'] = String(y);
     },
   };
 }
 
 export function drawChart(quarters: readonly QuarterRate[], target: number): void {
   state.chart?.destroy();
+  delete ui.rateChart.dataset['targetPercent'];
+  delete ui.rateChart.dataset['targetY'];
   const text = cssVar('--text');
   const grid = cssVar('--grid');
   const bar = cssVar('--bar');
   const below = cssVar('--bar-below');
   const percent = (rate: number | null): number | null => (rate === null ? null : Math.round(rate * 1000) / 10);
   const colors = quarters.map((q) => (q.meetsTarget === false ? below : bar));
+  const plotted = quarters.map((q) => percent(q.rate));
+  // The plotted values in machine-readable form, beside the aria-label and the table people read.
+  ui.rateChart.dataset['rates'] = JSON.stringify(quarters.map((q, i) => ({ quarter: q.quarter, percent: plotted[i] ?? null })));
   const config: ChartConfiguration<'bar', Array<number | null>, string> = {
     type: 'bar',
     data: {
       labels: quarters.map((q) => q.quarter),
-      datasets: [{ label: 'Acceptance rate', data: quarters.map((q) => percent(q.rate)), backgroundColor: colors, borderColor: colors, borderWidth: 1 }],
+      datasets: [{ label: 'Acceptance rate', data: plotted, backgroundColor: colors, borderColor: colors, borderWidth: 1 }],
     },
     options: {
       animation: false,

@@ -3,9 +3,10 @@
  *
  * Inside Teams: app.initialize() (raced against a timeout so the page never hangs elsewhere), the
  * context's theme and locale, SSO with authentication.getAuthToken(), then the tab API with
- * `Authorization: Bearer`. In development, `?as=alex` (or any user the server knows) simulates a
- * user and is forwarded to every API call. Outside Teams without `as` the page says it runs in
- * Teams and, when the server is in development mode, links to the development sign-in.
+ * `Authorization: Bearer`. In local development, `?as=alex` simulates a Playground user (the
+ * server refuses anyone else) and is forwarded to every API call. Outside Teams without `as` the
+ * page says it runs in Teams and, when the server is in development mode, links to the
+ * development sign-in.
  *
  * Everything the server sends is decoded and checked before use, and every failure is shown in the
  * error area: nothing is swallowed.

@@ -1,5 +1,5 @@
 import type { Dashboard } from './decode.ts';
-import { ui } from './dom.ts';
+import { el, ui } from './dom.ts';
 import { dayString, format, utcToday } from './format.ts';
 
 const MAX_PAUSE_DAYS = 30;
@@ -12,7 +12,8 @@ export function renderPause(d: Dashboard): void {
     ui.pauseDetail.textContent =
       d.location.status === 'departed' ? 'This location has left the program and receives no referrals.' : 'This location receives new referrals.';
   } else {
-    ui.pauseState.textContent = `Paused until ${format.day(pause.pausedUntil)}`;
+    const until = pause.pausedUntil.slice(0, 10);
+    ui.pauseState.replaceChildren('Paused until ', el('time', { text: format.day(until), attrs: { datetime: until } }));
     ui.pauseDetail.textContent = `Paused on ${format.instant(pause.pausedAt)} by ${pause.pausedByName ?? 'a program admin'}. Referrals resume automatically on ${format.day(pause.pausedUntil)} (00:00 UTC).`;
   }
   ui.pauseForm.hidden = !d.canPause || pause !== null;

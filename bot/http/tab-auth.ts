@@ -15,11 +15,20 @@ export interface SsoSettings {
   readonly audience: string;
   /** Tenants allowed; empty allows any. */
   readonly allowedTenants: readonly string[];
-  /** OpenID metadata of a tenant; `{tenantId}` is replaced. Azure AD's by default; tests point it at loopback. */
+  /** OpenID metadata of a tenant; `{tenantId}` is replaced. Azure AD's by default; tests outside production point it at loopback. */
   readonly metadataUrl: string;
 }
 
 export const AZURE_AD_METADATA = 'https://login.microsoftonline.com/{tenantId}/v2.0/.well-known/openid-configuration';
+
+/** Fetches a JSON document (OpenID metadata, then the JWKS it names); tests pass their own keys this way. */
+export type FetchJson = (url: string) => Promise<unknown>;
+
+export const fetchJsonOverHttp: FetchJson = async (url) => {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+  return res.json();
+};
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12,13}$/i;
 /** Keys are fetched again at most this often per tenant, even for an unknown key id. */
@@ -52,11 +61,7 @@ export class SsoVerifier {
 
   constructor(
     private readonly settings: SsoSettings,
-    private readonly fetchJson: (url: string) => Promise<unknown> = async (url) => {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-      return res.json();
-    },
+    private readonly fetchJson: FetchJson = fetchJsonOverHttp,
     private readonly now: () => number = Date.now,
   ) {}
 

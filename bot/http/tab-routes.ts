@@ -12,7 +12,7 @@ export interface TabApiDeps {
   readonly read: () => ProgramReadModel;
   /** Null when no SSO audience is configured: only the development sign-in works then. */
   readonly sso: SsoVerifier | null;
-  /** Development mode: `?as=alex` signs in as a Playground user. Never true in production. */
+  /** Local development mode only: `?as=alex` signs in as a Playground user. Never true in production. */
   readonly devSignIn: boolean;
   readonly logger: Logger;
 }
@@ -24,14 +24,21 @@ const declineBody = z.object({ reason: z.string().max(40), text: z.string().max(
 
 type Auth = { readonly ok: true; readonly principal: Principal } | { readonly ok: false; readonly reason: string };
 
+/**
+ * The only identities the development sign-in takes: a Playground user's name or aadObjectId.
+ * Anything else is refused, so `?as=` cannot stand for an arbitrary user of the store.
+ */
+const DEV_USERS: ReadonlyMap<string, string> = new Map(Object.entries(PLAYGROUND_USERS).flatMap(([name, aad]) => [[name, aad] as const, [aad, aad] as const]));
+const DEV_NAMES = Object.keys(PLAYGROUND_USERS).join(', ');
+
 function fail(res: Response, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void {
   res.send(status, { error: { code, message }, ...extra });
 }
 
 /**
  * The dashboard tab's API under /api/tab. The caller is who a valid Teams SSO token says (tenant
- * + AAD object id, looked up in the store's users), or, in development only, a Playground user
- * named by `?as=`; rights come from the same access policy as the bot's commands.
+ * + AAD object id, looked up in the store's users), or, in local development only, one of the
+ * Playground users named by `?as=`; rights come from the same access policy as the bot's commands.
  */
 export function tabApiRoutes(deps: TabApiDeps): (server: Server) => void {
   const { dashboard, logger } = deps;
@@ -50,7 +57,8 @@ export function tabApiRoutes(deps: TabApiDeps): (server: Server) => void {
     // The server runs no query parser (only this route family reads a query), so read it here.
     const as = new URL(req.url ?? '/', 'http://localhost').searchParams.get('as') ?? '';
     if (as !== '' && deps.devSignIn) {
-      const aad = (PLAYGROUND_USERS as Readonly<Record<string, string>>)[as.toLowerCase()] ?? as;
+      const aad = DEV_USERS.get(as.toLowerCase());
+      if (aad === undefined) return { ok: false, reason: `the development sign-in accepts only the Playground users (${DEV_NAMES}, or their aadObjectId)` };
       logger.warn('tab: DEVELOPMENT sign-in, no token checked', { as, aadObjectId: aad });
       return { ok: true, principal: { tenantId: PLAYGROUND_TENANT, aadObjectId: aad, user: deps.read().user(PLAYGROUND_TENANT, aad) } };
     }
@@ -81,6 +89,11 @@ export function tabApiRoutes(deps: TabApiDeps): (server: Server) => void {
   }
 
   return (server) => {
+    if (deps.devSignIn) {
+      logger.warn(
+        `tab: DEVELOPMENT SIGN-IN IS ON: /tab?as=<user> signs in as a Playground user (${DEV_NAMES}) with no token checked. Local development only; never expose this instance.`,
+      );
+    }
     server.get('/api/tab/me', route((_req, res, p) => res.send(200, { ...dashboard.me(p), devMode: deps.devSignIn })));
 
     server.get(

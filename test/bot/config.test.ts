@@ -270,4 +270,31 @@ describe('bot/config loadConfig', () => {
       assert.match(err.problems[0] ?? '', /^BOT_OPENID_METADATA_URL: for tests only, not allowed when NODE_ENV=production/);
     });
   });
+
+  describe('the tab: TAB_OPENID_METADATA_URL (tests only) and the development sign-in', () => {
+    const PRODUCTION = { NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret' };
+    const LOOPBACK = 'http://127.0.0.1:4000/{tenantId}/v2.0/.well-known/openid-configuration';
+
+    it('takes tenant keys from Azure AD by default, and from another URL outside production', () => {
+      assert.equal(loadConfig({}, CWD).tabOpenIdMetadataUrl, 'https://login.microsoftonline.com/{tenantId}/v2.0/.well-known/openid-configuration');
+      assert.equal(loadConfig({ TAB_OPENID_METADATA_URL: LOOPBACK }, CWD).tabOpenIdMetadataUrl, LOOPBACK);
+      assert.equal(loadConfig({ ...PRODUCTION, TAB_OPENID_METADATA_URL: ' ' }, CWD).tabOpenIdMetadataUrl, 'https://login.microsoftonline.com/{tenantId}/v2.0/.well-known/openid-configuration');
+    });
+
+    it('refuses TAB_OPENID_METADATA_URL with NODE_ENV=production, even Azure AD’s own, and reports it with the bot’s', () => {
+      const err = configError({ ...PRODUCTION, TAB_OPENID_METADATA_URL: 'https://login.microsoftonline.com/{tenantId}/v2.0/.well-known/openid-configuration' });
+      assert.deepEqual(err.problems, [
+        'TAB_OPENID_METADATA_URL: for tests only, not allowed when NODE_ENV=production; the tab would accept sign-in tokens signed by whoever serves that document',
+      ]);
+      const both = configError({ ...PRODUCTION, TAB_OPENID_METADATA_URL: LOOPBACK, BOT_OPENID_METADATA_URL: 'http://127.0.0.1:4000/meta' });
+      assert.deepEqual(both.problems.map((p) => p.slice(0, p.indexOf(':'))), ['BOT_OPENID_METADATA_URL', 'TAB_OPENID_METADATA_URL'], both.message);
+    });
+
+    it('turns the development sign-in on only in local development mode (no MicrosoftAppId), never with an app id or in production', () => {
+      assert.equal(loadConfig({}, CWD).tabDevSignIn, true);
+      assert.equal(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret' }, CWD).tabDevSignIn, false, 'a deployment with a real app id');
+      assert.equal(loadConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'UserAssignedMSI' }, CWD).tabDevSignIn, false);
+      assert.equal(loadConfig(PRODUCTION, CWD).tabDevSignIn, false);
+    });
+  });
 });

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { buildApp, type App } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { listen } from '../../bot/http/server.ts';
+import { AZURE_AD_METADATA, type FetchJson } from '../../bot/http/tab-auth.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
 
@@ -22,10 +21,10 @@ interface Started {
   readonly logger: ReturnType<typeof memoryLogger>;
 }
 
-async function start(env: Record<string, string>): Promise<Started> {
+async function start(env: Record<string, string>, fetchTabKeys?: FetchJson): Promise<Started> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tab-api-'));
   const logger = memoryLogger();
-  const app = await buildApp(loadConfig({ DATA_DIR: dir, PORT: '0', SEED_DEMO_DATA: 'true', ...env }, process.cwd()), logger);
+  const app = await buildApp(loadConfig({ DATA_DIR: dir, PORT: '0', SEED_DEMO_DATA: 'true', ...env }, process.cwd()), logger, undefined, undefined, fetchTabKeys);
   const port = await listen(app.server, 0);
   return { app, base: `http://127.0.0.1:${port}`, dir, logger };
 }
@@ -43,6 +42,8 @@ async function call(s: Started, method: string, url: string, body?: unknown, hea
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
+
+const STARTUP_WARNING = /DEVELOPMENT SIGN-IN IS ON/;
 
 function dayPlus(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -68,6 +69,31 @@ describe('bot/http /api/tab in development (real server, demo program)', functio
     assert.equal(me.status, 200);
     assert.deepEqual(me.body['locations'], [{ mpnId: DEMO_MPN.contosoUs, name: 'Contoso US', role: 'admin' }]);
     assert.ok(s.logger.entries.some((e) => e.level === 'warn' && /DEVELOPMENT sign-in/.test(e.message)));
+  });
+
+  it('says once at start-up, as a warning, that the development sign-in is on', () => {
+    const said = s.logger.entries.filter((e) => STARTUP_WARNING.test(e.message));
+    assert.deepEqual(said.map((e) => e.level), ['warn']);
+    assert.match(said[0]?.message ?? '', /never expose/i);
+  });
+
+  it('?as= takes only the Playground users, by name (any case) or aadObjectId; anyone else is 401, even a user of the store', async () => {
+    const byId = await call(s, 'GET', `/api/tab/me?as=${PLAYGROUND_USERS.megan}`);
+    assert.equal(byId.status, 200);
+    assert.equal((byId.body['user'] as { name: string }).name, 'Megan Bowen');
+    assert.equal((await call(s, 'GET', '/api/tab/me?as=ISAIAH')).status, 200);
+    // A real admin in the store, but no Playground user: the sign-in must not stand for them.
+    const storeAdmin = 'f0000000-0000-4000-8000-000000000001';
+    await s.app.repository.transaction((tx) => tx.putUser({ tenantId: PLAYGROUND_TENANT, aadObjectId: storeAdmin, name: 'Store Admin', roles: [{ role: 'admin', mpnId: DEMO_MPN.fabrikamUs }] }));
+    const events = s.app.store.data.events.length;
+    for (const as of [storeAdmin, 'nobody-at-all', 'alex ', 'patti']) {
+      const r = await call(s, 'GET', `/api/tab/me?as=${encodeURIComponent(as)}`);
+      assert.equal(r.status, 401, as);
+      assert.match((r.body['error'] as { message: string }).message, /accepts only the Playground users \(alex, megan, adele, isaiah, or their aadObjectId\)/, as);
+    }
+    const paused = await call(s, 'POST', `/api/tab/locations/${DEMO_MPN.fabrikamUs}/pause?as=${storeAdmin}`, { until: dayPlus(5) });
+    assert.equal(paused.status, 401);
+    assert.equal(s.app.store.data.events.length, events, 'nothing changed');
   });
 
   it('the location view matches the bot’s services: pending parts, rates of the current and 4 past quarters, pause state', async () => {
@@ -141,33 +167,43 @@ describe('bot/http /api/tab in development (real server, demo program)', functio
   });
 });
 
-describe('bot/http /api/tab in production (Teams SSO only)', function () {
+describe('bot/http /api/tab with a real MicrosoftAppId outside production', function () {
   this.timeout(30_000);
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  let idp: http.Server;
   let s: Started;
 
   before(async () => {
-    idp = http.createServer((req, res) => {
-      const port = (idp.address() as AddressInfo).port;
-      res.setHeader('content-type', 'application/json');
-      if ((req.url ?? '').endsWith('/keys')) res.end(JSON.stringify({ keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' }] }));
-      else res.end(JSON.stringify({ jwks_uri: `http://127.0.0.1:${port}/keys` }));
-    });
-    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
-    const port = (idp.address() as AddressInfo).port;
-    s = await start({
-      NODE_ENV: 'production',
-      MicrosoftAppId: APP_ID,
-      MicrosoftAppPassword: 'secret',
-      PUBLIC_HOSTNAME: HOST,
-      TAB_OPENID_METADATA_URL: `http://127.0.0.1:${port}/{tenantId}/v2.0/.well-known/openid-configuration`,
-    });
+    s = await start({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret' });
   });
-  after(async () => {
-    await stop(s);
-    await new Promise<void>((resolve) => idp.close(() => resolve()));
+  after(() => stop(s));
+
+  it('has no development sign-in: ?as=alex is 401, and no start-up warning about it', async () => {
+    const r = await call(s, 'GET', '/api/tab/me?as=alex');
+    assert.equal(r.status, 401);
+    assert.equal(r.body['devMode'], false);
+    assert.ok(!s.logger.entries.some((e) => STARTUP_WARNING.test(e.message) || /DEVELOPMENT sign-in/.test(e.message)));
   });
+});
+
+describe('bot/http /api/tab in production (Teams SSO only)', function () {
+  this.timeout(30_000);
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const JWKS_URI = `https://login.microsoftonline.com/${PLAYGROUND_TENANT}/discovery/v2.0/keys`;
+  /** Every URL the verifier asked for its keys. */
+  const fetched: string[] = [];
+  let s: Started;
+
+  /** Azure AD as the verifier sees it, in memory: production takes no metadata URL from the environment. */
+  const azureAd: FetchJson = async (url) => {
+    fetched.push(url);
+    if (url === AZURE_AD_METADATA.replace('{tenantId}', PLAYGROUND_TENANT)) return { jwks_uri: JWKS_URI };
+    if (url === JWKS_URI) return { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' }] };
+    throw new Error(`${url} answered 404`);
+  };
+
+  before(async () => {
+    s = await start({ NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret', PUBLIC_HOSTNAME: HOST }, azureAd);
+  });
+  after(() => stop(s));
 
   const sso = (claims: Record<string, unknown> = {}): string =>
     jwt.sign(
@@ -175,6 +211,12 @@ describe('bot/http /api/tab in production (Teams SSO only)', function () {
       privateKey,
       { algorithm: 'RS256', keyid: 'k1' },
     );
+
+  it('fetches the signing keys from Azure AD’s metadata for the token’s tenant', async () => {
+    const ok = await call(s, 'GET', '/api/tab/me', undefined, { authorization: `Bearer ${sso()}` });
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.deepEqual(fetched.slice(0, 2), [`https://login.microsoftonline.com/${PLAYGROUND_TENANT}/v2.0/.well-known/openid-configuration`, JWKS_URI]);
+  });
 
   it('the development sign-in does not exist: ?as=alex is 401', async () => {
     const r = await call(s, 'GET', '/api/tab/me?as=alex');

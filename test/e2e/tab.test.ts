@@ -4,22 +4,28 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
+import { startNotificationStandIn, type NotificationStandIn } from '../../bench/notification-stand-in.ts';
 import { buildApp, type App } from '../../bot/app.ts';
+import { day as botDay } from '../../bot/cards/referral-cards.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { listen } from '../../bot/http/server.ts';
 import { memoryLogger } from '../../bot/logger.ts';
-import { DEMO_MPN } from '../../data/seed/demo-network.ts';
+import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
+import { quarterContaining } from '../../domain/acceptance/index.ts';
 import { REPO_ROOT } from '../../scripts/playground.ts';
+import { cardText, type CardJson } from '../helpers/card-text.ts';
 import { UI_TIMEOUT, defined, eventually, launchChromium, saveEvidence, cleanUp } from './support.ts';
 
 /**
  * The dashboard tab (tab/, served by bot/http/tab-static.ts) in Chromium, against the real bot
  * in-process on a fresh store with the demo program. Outside Teams, in development mode, the page
  * takes the user from `?as=` and forwards it to every API call; the test reads the same API (and
- * the bot's own records) to know what the page must show.
+ * the bot's own records) to know what the page must show. The bot's chat answers are caught at a
+ * stand-in for the Teams connector, as in Teams the bot posts its replies to the service URL.
  */
 
 const CONTOSO = DEMO_MPN.contosoUs;
+const INTAKE_KEY = 'tab-e2e-intake-key-0123456789';
 const DAY_MS = 86_400_000;
 /**
  * A screenshot for people to look at (test/artifacts/ is ignored by git). The README's copy,
@@ -35,7 +41,11 @@ const dashboardSchema = z.object({
   canPause: z.boolean(),
   pending: z.array(z.object({ referralId: z.string(), assignmentId: z.string(), customerName: z.string() })),
   acceptance: z.object({ target: z.number(), quarters: z.array(quarterSchema).min(1) }),
+  notifications: z.array(z.object({ kind: z.string(), at: z.string(), state: z.string(), text: z.string() })),
 });
+/** What the chart says it plotted (`data-rates` on the canvas). */
+const plottedSchema = z.array(z.object({ quarter: z.string(), percent: z.number().nullable() }));
+const attachmentsSchema = z.array(z.object({ content: z.unknown() })).optional();
 type DashboardAnswer = z.infer<typeof dashboardSchema>;
 const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
@@ -62,6 +72,9 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
   let base = '';
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
+  /** Where the bot posts its chat replies and notifications (the Teams connector's stand-in). */
+  let connector: NotificationStandIn | undefined;
+  let messageSeq = 0;
   /** The page of the running test, for evidence. */
   let page: Page | undefined;
   /** Uncaught exceptions and CSP violations in any page: there must be none. */
@@ -110,6 +123,48 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
     return p;
   }
 
+  /**
+   * Sends `text` to the bot as `who`, in the user's personal chat, through the real server
+   * (/api/messages), and returns everything the bot posted back: plain text and card text. The
+   * server answers the POST after the turn, so the replies are at the stand-in by then.
+   */
+  async function tellBot(who: keyof typeof PLAYGROUND_USERS, text: string): Promise<string> {
+    const standIn = defined(connector, 'the connector stand-in');
+    const conversationId = `tab-e2e-${who}`;
+    const before = standIn.posts.length;
+    const response = await fetch(`${base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: `tab-e2e-${++messageSeq}`,
+        text,
+        channelId: 'msteams',
+        serviceUrl: standIn.serviceUrl,
+        from: { id: `29:${who}`, aadObjectId: PLAYGROUND_USERS[who] },
+        recipient: { id: 'bot' },
+        conversation: { id: conversationId, conversationType: 'personal' },
+        channelData: { tenant: { id: PLAYGROUND_TENANT } },
+      }),
+    });
+    assert.ok(response.ok, `POST /api/messages "${text}": HTTP ${response.status} ${await response.text()}`);
+    const replies = standIn.posts.slice(before).filter((post) => post.conversationId === conversationId);
+    assert.ok(replies.length > 0, `the bot answered "${text}"`);
+    return replies
+      .map(({ activity }) => {
+        const cards = (attachmentsSchema.parse(activity['attachments']) ?? []).map((a) => cardText(a.content as CardJson));
+        return [typeof activity['text'] === 'string' ? activity['text'] : '', ...cards].join('\n');
+      })
+      .join('\n');
+  }
+
+  /** Lets the outbox worker send everything due, sleeping until each next slot (it spaces sends). */
+  async function deliverNotifications(): Promise<void> {
+    for (let wake = await bot().worker.runDue(); wake !== null; wake = await bot().worker.runDue()) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, wake - Date.now())));
+    }
+  }
+
   async function pendingCount(p: Page): Promise<number> {
     return Number((await p.getByTestId('pending-count').innerText()).trim());
   }
@@ -117,7 +172,8 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
   before(async function () {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'tab-e2e-'));
     // The real bot, in-process, on a fresh store with the demo program, in development mode.
-    app = await buildApp(loadConfig({ DATA_DIR: path.join(tmp, 'data'), PORT: '0' }, tmp), logger);
+    app = await buildApp(loadConfig({ DATA_DIR: path.join(tmp, 'data'), PORT: '0', INTAKE_API_KEY: INTAKE_KEY }, tmp), logger);
+    connector = await startNotificationStandIn();
     base = `http://localhost:${await listen(app.server, 0)}`;
     // The script is bundled at start-up; asking for it here waits for the bundle.
     for (const asset of ['/tab', '/tab/main.js', '/tab/styles.css']) {
@@ -145,6 +201,7 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
     await cleanUp([
       ['browser', async () => browser?.close()],
       ['bot', async () => app?.close()],
+      ['connector stand-in', async () => connector?.close()],
       ['temp dir', async () => (tmp === undefined ? undefined : rm(tmp, { recursive: true, force: true }))],
     ]);
   });
@@ -204,6 +261,87 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
     assert.equal(await p.getByTestId('resume-button').isVisible(), false, 'nothing to resume');
     assert.equal(await p.getByTestId('error').isVisible(), false);
     assert.ok(await p.locator('#rate-chart').isVisible(), 'the chart is drawn');
+    assert.deepEqual(pageProblems, []);
+  });
+
+  it("as Alex: the chart draws the 80% target line and plots the current quarter's rate as the bot's acceptance service computes it", async () => {
+    const p = await openDashboard('alex');
+    const canvas = p.locator('#rate-chart');
+    // The chart marks the canvas only once the line is painted.
+    await canvas.and(p.locator('[data-target-y]')).waitFor({ timeout: UI_TIMEOUT });
+    assert.equal(await canvas.getAttribute('data-target-percent'), '80');
+    assert.match((await canvas.getAttribute('aria-label')) ?? '', /target 80%/);
+    assert.match(await p.locator('#rate-table caption').innerText(), /target 80%/);
+
+    const plotted = plottedSchema.parse(JSON.parse((await canvas.getAttribute('data-rates')) ?? 'null'));
+    const current = defined(plotted.at(-1), 'the current quarter on the chart');
+    assert.equal(current.quarter, quarterContaining(new Date(), bot().referrals.quarterScheme).label, 'the last bar is the current quarter');
+    const computed = bot()
+      .referrals.acceptance(new Date(), [CONTOSO])
+      .rates.find((r) => r.quarter === current.quarter);
+    const rate = defined(computed?.rate ?? undefined, 'a rate this quarter for Contoso US (the demo program answers some of its offers)');
+    assert.equal(current.percent, Math.round(rate * 1000) / 10, 'the bar is the service’s rate');
+    const lastRow = p.locator('#rate-rows tr').last();
+    assert.deepEqual(
+      [await lastRow.locator('th').innerText(), await lastRow.locator('td').first().innerText()],
+      [current.quarter, shownRate(rate)],
+      'the table beside the chart, for screen readers, says the same',
+    );
+
+    // The line is really painted where the chart says: a dashed run of the theme's target colour across the plot.
+    const run = await p.evaluate(() => {
+      const chart = document.getElementById('rate-chart');
+      if (!(chart instanceof HTMLCanvasElement)) throw new Error('no #rate-chart canvas');
+      const scale = chart.width / chart.getBoundingClientRect().width;
+      const hex = getComputedStyle(document.documentElement).getPropertyValue('--target').trim();
+      const want = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+      const row = chart.getContext('2d')?.getImageData(0, Math.round(Number(chart.dataset['targetY']) * scale), chart.width, 1).data;
+      let painted = 0;
+      // No named functions in here: the test runner's transform would wrap them in a helper the page lacks.
+      for (let x = 0; row !== undefined && x < chart.width; x++) {
+        if (want.every((v, i) => Math.abs((row[x * 4 + i] ?? -255) - v) < 48)) painted++;
+      }
+      return { painted, width: chart.width };
+    });
+    assert.ok(run.painted > run.width * 0.3, `target-coloured pixels on the line's row: ${run.painted} of ${run.width}`);
+    assert.deepEqual(pageProblems, []);
+  });
+
+  it('as Alex: a new referral for Contoso US shows under Recent notifications, in the API and on the page', async () => {
+    // The bot learns Alex's personal chat from any message, as in Teams; his notifications go there.
+    await tellBot('alex', 'help');
+    const referralId = 'R-9001';
+    const intake = await fetch(`${base}/api/referrals`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': INTAKE_KEY },
+      body: JSON.stringify({
+        id: referralId,
+        type: 'Benefit',
+        workloads: ['Teams'],
+        customer: { name: 'Trey Research', country: 'US', language: 'en', seats: 800, industry: 'Retail', cporClaims: [{ mpnId: CONTOSO, workload: 'Teams' }] },
+      }),
+    });
+    assert.equal(intake.status, 201, await intake.text());
+    await deliverNotifications();
+    const delivered = defined(connector, 'the connector stand-in').delivered().filter((post) => post.referralIds.includes(referralId));
+    assert.deepEqual(
+      delivered.map((post) => post.conversationId),
+      ['tab-e2e-alex'],
+      'the notification reached Alex’s chat',
+    );
+
+    const expected = `New referral ${referralId}`;
+    const notes = (await dashboardOf(CONTOSO, 'alex')).notifications;
+    assert.deepEqual(
+      notes.filter((n) => n.text === expected).map((n) => [n.kind, n.state]),
+      [['referral-offered', 'sent']],
+      JSON.stringify(notes),
+    );
+    const p = await openDashboard('alex');
+    const shown = p.locator('#notes li', { hasText: expected });
+    assert.equal(await shown.count(), 1);
+    assert.equal(await shown.getAttribute('data-kind'), 'referral-offered');
+    assert.equal(await p.locator('#notes-empty').isVisible(), false);
     assert.deepEqual(pageProblems, []);
   });
 
@@ -274,7 +412,7 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
     assert.deepEqual(pageProblems, []);
   });
 
-  it('as Alex: Pause shows "Paused until …" and the bot records it; Resume turns referrals on again', async () => {
+  it('as Alex: Pause shows "Paused until …", the bot records it and its `status` agrees; Resume turns referrals on again', async () => {
     assert.equal(contoso().pause, null, 'Contoso US starts unpaused');
     const p = await openDashboard('alex');
     const until = utcDayFromNow(10);
@@ -288,11 +426,15 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
     assert.equal(pause.pausedBy, '00000000-0000-0000-0000-0000000000020', 'recorded as Alex, from the sign-in, not from the page');
     assert.match(await p.locator('#pause-detail, [data-testid="pause-detail"]').first().innerText(), /by Alex Wilber\./, 'the page names the admin');
     assert.equal((await dashboardOf(CONTOSO, 'alex')).location.pause?.pausedUntil.slice(0, 10), until, 'the API agrees');
+    const shownUntil = defined((await p.getByTestId('pause-state').locator('time').getAttribute('datetime')) ?? undefined, 'the date the tab shows');
+    assert.equal(shownUntil, until);
+    assert.match(await tellBot('alex', 'status'), new RegExp(`Referrals: Paused until ${botDay(`${shownUntil}T00:00:00Z`)}`), 'the bot’s status names the day the tab shows');
 
     await p.getByTestId('resume-button').click();
     await p.getByTestId('pause-button').waitFor({ timeout: UI_TIMEOUT });
     assert.equal((await p.getByTestId('pause-state').innerText()).trim(), 'Referrals are on');
     assert.equal(contoso().pause, null, 'the bot records the resume');
+    assert.match(await tellBot('alex', 'status'), /Referrals: On/, 'the bot’s status says referrals are on again');
     assert.equal(await p.getByTestId('error').isVisible(), false);
     assert.deepEqual(pageProblems, []);
   });
@@ -312,10 +454,20 @@ describe('Dashboard tab in Chromium, against the real bot @e2e', function () {
   });
 
   it('shows API errors in the error area, and says so when the user has no location', async () => {
+    // The development sign-in takes Playground users only: anyone else is refused, and the page says why.
     const stranger = await openTab('/tab?as=nobody-at-all');
-    await stranger.getByTestId('no-location').waitFor({ timeout: UI_TIMEOUT });
-    assert.match(await stranger.getByTestId('no-location').innerText(), /has no role at a partner location/);
+    await stranger.getByTestId('error').waitFor({ timeout: UI_TIMEOUT });
+    assert.match(await stranger.getByTestId('error').innerText(), /accepts only the Playground users .*HTTP 401/);
     assert.equal(await stranger.getByTestId('pending-count').isVisible(), false);
+
+    // A Playground user without a role: operations revoke Isaiah's, through the bot, then give it back.
+    const isaiah = `${PLAYGROUND_USERS.isaiah} member ${DEMO_MPN.fabrikamUs}`;
+    assert.match(await tellBot('adele', `role revoke ${isaiah}`), /no longer member/);
+    const roleless = await openTab('/tab?as=isaiah');
+    await roleless.getByTestId('no-location').waitFor({ timeout: UI_TIMEOUT });
+    assert.match(await roleless.getByTestId('no-location').innerText(), /Isaiah Langer has no role at a partner location/);
+    assert.equal(await roleless.getByTestId('pending-count').isVisible(), false);
+    assert.match(await tellBot('adele', `role grant ${isaiah}`), /is now member/);
 
     // Alex has no right to another partner's location: the API's refusal is shown, not swallowed.
     const refused = await openTab('/tab?as=alex&mpn=9999999');
