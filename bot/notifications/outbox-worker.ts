@@ -35,8 +35,10 @@ export type RenderNotification = (entry: OutboxEntry) => Partial<Activity> | nul
  * claimed on disk before the request leaves and settled on disk after the answer, so a restart
  * neither loses a pending notification nor sends a delivered one again.
  *
- * Time comes from `clock` and timers are used only by `start`, so tests drive `runDue` with a fake
- * clock and see exactly which retry happens when.
+ * Time comes from `clock` and waiting from `sleep`, which must move `clock` on by at least what it
+ * was asked: a test that drives `runDue` with a fake clock hands in a sleep that advances it, and
+ * sees exactly which send leaves when. Otherwise real timers are used only by `start` and the
+ * default `sleep`.
  */
 export class OutboxWorker {
   private readonly inFlight = new Map<string, Promise<void>>();
@@ -55,6 +57,7 @@ export class OutboxWorker {
     private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS,
     private readonly clock: () => number = Date.now,
     private readonly random: () => number = Math.random,
+    /** Waits out the hard cap in `depart`; with a fake `clock`, a fake sleep that moves it. */
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   ) {
     this.pace = new GlobalPace(options.ratePerSecond, options.burst);
@@ -128,12 +131,6 @@ export class OutboxWorker {
         return;
       }
       await this.sleep(wait);
-      // A clock that did not move while we slept is a test driving time by hand (runDue); waiting
-      // on it would never end, and the hand-driven test decides the pace itself.
-      if (this.clock() === now) {
-        this.departures.push(now);
-        return;
-      }
     }
   }
 

@@ -44,6 +44,28 @@ describe('notification cards', () => {
     );
   });
 
+  it('a part reassigned to the location after a decline: "Referral reassigned to …", why, and Accept / Decline for the new part', async () => {
+    const r = await service.intake(newReferral('R-5', ['Teams'], { customer: customer({ cporClaims: [{ mpnId: '5000001', workload: 'Teams' }] }) }));
+    const declined = r.referral.assignments[0];
+    assert.equal(declined?.mpnId, '5000001');
+    const outcome = await service.decline('R-5', declined.id, { code: 'no-capacity', text: null }, 'someone');
+    const part = outcome.referral.assignments.find((a) => a.state === 'offered');
+    assert.equal(part?.mpnId, '5000002', 'the only other location holds it now');
+    const c = render(entry(part.mpnId, { kind: 'referral-reassigned-to-you', referralId: 'R-5', assignmentId: part.id }));
+    assert.ok(c !== null);
+    const t = cardText(c);
+    assert.match(t, /^Referral reassigned to Location 5000002 \(MPN ID 5000002\)$/m);
+    assert.match(t, /Another location declined it/);
+    assert.doesNotMatch(t, /New referral/);
+    assert.deepEqual(
+      executes(c).map((b) => [b.title, b.verb, b.data]),
+      [
+        ['Accept', 'referral.accept', { referralId: 'R-5', assignmentId: part.id }],
+        ['Decline', 'referral.decline', { referralId: 'R-5', assignmentId: part.id }],
+      ],
+    );
+  });
+
   it('sent after the offer was answered, it shows the answer instead of buttons', async () => {
     const r = await service.intake(newReferral('R-2', ['Teams']));
     const part = r.referral.assignments[0];
@@ -78,6 +100,21 @@ describe('notification cards', () => {
     assert.ok(low !== null);
     assert.match(cardText(low), /accepted 5 of 10 answered offers in FY27-Q2: \*\*50\.0%\*\*, below the 80% target/);
     assert.match(cardText(low), /next 15 offers/);
+  });
+
+  it('a pause that ran out says referrals resumed, since when, and offers that location\'s pending referrals and status', () => {
+    const c = render(entry('5000001', { kind: 'pause-ended', endedAt: '2026-12-10T00:00:00.000Z' }));
+    assert.ok(c !== null);
+    const t = cardText(c);
+    assert.match(t, /^Referrals resumed: Contoso Test \(MPN ID 5000001\)$/m);
+    assert.match(t, /pause ended on Thursday,? 10 December 2026/);
+    assert.deepEqual(
+      c.actions?.map((a) => [a.title, a.data]),
+      [
+        ['Show pending referrals', { msteams: { type: 'imBack', value: 'pending 5000001' } }],
+        ['Show status', { msteams: { type: 'imBack', value: 'status 5000001' } }],
+      ],
+    );
   });
 
   it('the activity is a card with the Teams alert flag', async () => {

@@ -7,13 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import { startNotificationStandIn, type NotificationStandIn, type ReceivedPost } from '../../bench/notification-stand-in.ts';
-import { createAdapter } from '../../bot/adapter.ts';
-import { loadConfig } from '../../bot/config.ts';
 import { memoryLogger } from '../../bot/logger.ts';
-import { namesFrom } from '../../bot/names.ts';
-import { ConnectorTransport, type NotificationTransport } from '../../bot/notifications/connector-transport.ts';
-import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from '../../bot/notifications/outbox-worker.ts';
-import { notificationActivity } from '../../bot/notifications/render.ts';
+import type { NotificationTransport } from '../../bot/notifications/connector-transport.ts';
+import type { OutboxWorker, WorkerOptions } from '../../bot/notifications/outbox-worker.ts';
 import { JsonStore, journalFileOf } from '../../data/store/json-store.ts';
 import { LowdbOutbox } from '../../data/store/outbox-store.ts';
 import { LowdbProgramRepository } from '../../data/store/program-repository.ts';
@@ -21,14 +17,15 @@ import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema
 import type { AttemptResult, RetryPolicy } from '../../domain/notifications/delivery-policy.ts';
 import type { ConversationRef, OutboxEntry } from '../../domain/notifications/types.ts';
 import { ReferralService } from '../../domain/referrals/referral-service.ts';
+import { connectorTransport, drain as drainWorker, FakeClock, notificationWorker } from '../helpers/notification-worker.ts';
 import { location, newReferral, partner, sequentialIds, tempProgram, type TempProgram } from '../helpers/program-fixture.ts';
 
 /**
  * The outbox worker end to end below the bot: program events → outbox entries (same store update)
  * → OutboxWorker → the real ConnectorTransport → the real botbuilder CloudAdapter (no app id: no
  * auth) → HTTP → the scriptable connector stand-in. Time is a fake clock handed to both the
- * outbox (`now`) and the worker (`clock`), so every retry's timing is exact; only the
- * concurrency test runs on real timers (`worker.start()`).
+ * outbox (`now`) and the worker (`clock`, and `sleep`, which moves it), so every retry's and every
+ * paced send's timing is exact; only the concurrency test runs on real timers (`worker.start()`).
  */
 
 const T0 = Date.parse('2026-03-02T09:00:00.000Z');
@@ -39,20 +36,14 @@ const CHANNEL_B = '19:channel-b@thread.tacv2';
 /** Small enough to reach the dead letter quickly; Retry-After honoured up to an hour. */
 const POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 8_000, maxRetryAfterMs: 3_600_000 };
 
-class FakeClock {
-  ms = T0;
-  readonly now = (): number => this.ms;
-  readonly date = (): Date => new Date(this.ms);
-}
-
 interface RigOptions {
   readonly retry?: RetryPolicy;
   readonly random?: () => number;
   /** Real time for outbox and worker instead of the fake clock. */
   readonly realTime?: boolean;
   readonly worker?: Partial<WorkerOptions>;
-  /** Wraps the real transport (to observe it); the real one is used as it is by default. */
-  readonly wrap?: (transport: NotificationTransport) => NotificationTransport;
+  /** Wraps the real transport (to observe it, on the rig's clock); the real one is used as it is by default. */
+  readonly wrap?: (transport: NotificationTransport, clock: FakeClock) => NotificationTransport;
 }
 
 interface Rig {
@@ -71,22 +62,24 @@ interface Rig {
 async function rig(options: RigOptions = {}): Promise<Rig> {
   const program = await tempProgram({ partners: [partner('pa', ['Teams'])], locations: [location(MPN, 'pa')] });
   const standIn = await startNotificationStandIn();
-  const clock = new FakeClock();
-  if (options.realTime === true) clock.ms = Date.now();
+  const clock = new FakeClock(options.realTime === true ? Date.now() : T0);
   const outboxNow = options.realTime === true ? () => new Date() : clock.date;
-  const workerClock = options.realTime === true ? Date.now : clock.now;
   const logger = memoryLogger();
   const referrals = new ReferralService(program.repo, outboxNow, sequentialIds('ev-'));
   const outbox = new LowdbOutbox(program.store, program.repo, outboxNow);
-  const adapter = createAdapter(loadConfig({ DATA_DIR: program.dir, PORT: '0' }, process.cwd()), logger);
-  const real = new ConnectorTransport(adapter, '');
-  const transport = options.wrap === undefined ? real : options.wrap(real);
-  const workerOptions: WorkerOptions = { ...DEFAULT_WORKER_OPTIONS, retry: options.retry ?? POLICY, ...options.worker };
+  const real = connectorTransport(program.dir, logger);
+  const transport = options.wrap === undefined ? real : options.wrap(real, clock);
   const random = options.random ?? (() => 0.5);
-  const workerFor = (o: LowdbOutbox, r: ReferralService, extra: Partial<WorkerOptions> = {}): OutboxWorker => {
-    const names = namesFrom(() => r.read());
-    return new OutboxWorker(o, transport, (e) => notificationActivity(e, r.read(), names), logger, { ...workerOptions, ...extra }, workerClock, random);
-  };
+  const workerFor = (o: LowdbOutbox, r: ReferralService, extra: Partial<WorkerOptions> = {}): OutboxWorker =>
+    notificationWorker({
+      outbox: o,
+      referrals: r,
+      transport,
+      logger,
+      clock: options.realTime === true ? null : clock,
+      options: { retry: options.retry ?? POLICY, ...options.worker, ...extra },
+      random,
+    });
   return {
     program,
     standIn,
@@ -138,14 +131,8 @@ function postsTo(standIn: NotificationStandIn, conversationId: string): Received
 }
 
 /** Runs the worker, moving the fake clock to each wake time, until nothing is left to send. */
-async function drain(r: Rig, worker: OutboxWorker = r.worker): Promise<void> {
-  for (let round = 0; round < 500; round++) {
-    const wake = await worker.runDue();
-    if (wake === null) return;
-    assert.ok(wake > r.clock.ms, 'a wake time is in the future');
-    r.clock.ms = wake;
-  }
-  assert.fail('the outbox did not become idle');
+function drain(r: Rig, worker: OutboxWorker = r.worker): Promise<void> {
+  return drainWorker(worker, r.clock);
 }
 
 /** Nothing went through the adapter's turn-error path (which would apologise into the conversation). */
@@ -153,6 +140,27 @@ function assertNoTurnErrors(r: Rig): void {
   const errors = r.logger.entries.filter((e) => e.level === 'error');
   assert.deepEqual(errors, []);
   for (const p of r.standIn.posts) assert.doesNotMatch(JSON.stringify(p.activity), /Sorry, something went wrong/);
+}
+
+/** A transport that notes, on the rig's fake clock, when each send starts (right after the worker's pacing). */
+function stamping(log: number[]): NonNullable<RigOptions['wrap']> {
+  return (inner, clock) => ({
+    send(to, activity, claim) {
+      log.push(clock.ms);
+      return inner.send(to, activity, claim);
+    },
+  });
+}
+
+/** The most times (ascending) that fall in one window [t, t + ms). */
+function busiestWindow(times: readonly number[], ms: number): number {
+  let most = 0;
+  let first = 0;
+  times.forEach((t, last) => {
+    while ((times[first] ?? t) <= t - ms) first++;
+    most = Math.max(most, last - first + 1);
+  });
+  return most;
 }
 
 /** Waits (polling) until `done` holds; fails after `ms`. Not a performance assertion: a hang guard. */
@@ -537,6 +545,58 @@ describe('bot/notifications OutboxWorker through the real ConnectorTransport and
       for (let i = 1; i < at.length; i++) assert.ok((at[i] ?? 0) - (at[i - 1] ?? 0) >= delay - 1, `${c}: post ${i + 1} came ${(at[i] ?? 0) - (at[i - 1] ?? 0)} ms after the previous one`);
     }
     assertNoTurnErrors(r);
+  });
+
+  describe('pacing, on the fake clock', () => {
+    it('one conversation: 12 notifications leave at most 5 in any 1 s and 6 in any 2 s, each once and in order', async () => {
+      const sentAt: number[] = [];
+      await setUp({ wrap: stamping(sentAt) });
+      const ids = Array.from({ length: 12 }, (_, i) => `R-${1001 + i}`);
+      for (const id of ids) await offer(r, id);
+      await drain(r);
+      assert.deepEqual(
+        postsTo(r.standIn, CHANNEL_A).map((p) => [p.status, p.referralIds[0]]),
+        ids.map((id) => [201, id]),
+      );
+      assert.equal(sentAt.length, ids.length);
+      const shown = sentAt.map((t) => t - T0).join(', ');
+      assert.ok(busiestWindow(sentAt, 1_000) <= 5, `more than 5 in a second (ms after T0: ${shown})`);
+      assert.ok(busiestWindow(sentAt, 2_000) <= 6, `more than 6 in 2 s (ms after T0: ${shown})`);
+      assertNoTurnErrors(r);
+    });
+
+    const fanOut = Array.from({ length: 100 }, (_, i) => `19:fan-${String(i).padStart(3, '0')}@thread.tacv2`);
+
+    /** One referral offered to 100 subscribed channels, sent with `worker` options; returns the send times. */
+    async function sendFanOut(worker: Partial<WorkerOptions>): Promise<number[]> {
+      const sentAt: number[] = [];
+      await setUp({ wrap: stamping(sentAt), worker }, fanOut);
+      await offer(r, 'R-1001');
+      assert.equal(r.outbox.counts().pending, fanOut.length);
+      await drain(r);
+      assert.deepEqual(
+        r.standIn.posts.map((p) => p.conversationId).sort(),
+        fanOut,
+        'every channel got exactly one post',
+      );
+      assert.deepEqual(r.outbox.counts(), { pending: 0, sending: 0, sent: fanOut.length, dead: 0, unconfirmed: 0, undeliverable: 0 });
+      assert.equal(sentAt.length, fanOut.length);
+      assertNoTurnErrors(r);
+      return sentAt;
+    }
+
+    it('100 conversations at ratePerSecond 10: at most 10 leave in any 1 s, evenly spaced, each delivered exactly once', async () => {
+      const sentAt = await sendFanOut({ ratePerSecond: 10 });
+      assert.ok(busiestWindow(sentAt, 1_000) <= 10, `more than 10 in a second: ${busiestWindow(sentAt, 1_000)}`);
+      const gaps = sentAt.slice(1).map((t, i) => t - (sentAt[i] ?? t));
+      assert.ok(Math.min(...gaps) >= 100, `sends 1000 / 10 ms apart at least; the closest were ${Math.min(...gaps)} ms apart`);
+    });
+
+    it('a burst the token bucket lets through at once (burst 10) still leaves at most 10 in any 1 s and 2 in any 200 ms', async () => {
+      const sentAt = await sendFanOut({ ratePerSecond: 10, burst: 10 });
+      assert.ok(busiestWindow(sentAt, 1_000) <= 10, `more than 10 in a second: ${busiestWindow(sentAt, 1_000)}`);
+      assert.ok(busiestWindow(sentAt, 200) <= 2, `more than 2 in 200 ms: ${busiestWindow(sentAt, 200)}`);
+    });
   });
 
   describe('restart', () => {
