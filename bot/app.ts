@@ -8,7 +8,7 @@ import { OpsCommands } from '../dialogs/ops-commands.ts';
 import { RoleAdmin } from '../domain/access/role-admin.ts';
 import { DEFAULT_PAUSE_SETTINGS } from '../domain/pause/index.ts';
 import { changesTo } from '../data/store/change-builders.ts';
-import { JsonStore } from '../data/store/json-store.ts';
+import { JsonStore, type StoreOptions } from '../data/store/json-store.ts';
 import { LowdbFaqLog, LowdbGreetings } from '../data/store/faq-log-repository.ts';
 import { LowdbProgramRepository } from '../data/store/program-repository.ts';
 import { emptyStore, storeSchema, type StoreData } from '../data/store/schema.ts';
@@ -16,8 +16,9 @@ import { loadDemoSeed } from '../data/seed/demo-seed.ts';
 import { createAdapter } from './adapter.ts';
 import type { AppConfig } from './config.ts';
 import { intakeRoutes } from './http/intake-routes.ts';
-import { createServer, drainRequests } from './http/server.ts';
-import type { Logger } from './logger.ts';
+import { createServer } from './http/server.ts';
+import { withRequestIds, type Logger } from './logger.ts';
+import { shutDown, SHUTDOWN_LIMITS, type ShutdownLimits } from './shutdown.ts';
 import { ReferralBot } from './referral-bot.ts';
 import { StorageFollowUps } from './follow-up-storage.ts';
 import { LowdbStorage } from '../data/store/bot-state-storage.ts';
@@ -50,7 +51,8 @@ export interface App {
   readonly scheduler: NotificationScheduler;
   /** Starts the notification worker and the scheduler (tests may drive them by hand instead). */
   startBackground(): void;
-  close(): Promise<void>;
+  /** Graceful shutdown (see shutDown); tests may shorten the limits. */
+  close(limits?: Partial<ShutdownLimits>): Promise<void>;
 }
 
 /** The store's lowdb snapshot; its journal is beside it (`db.json.journal`, see journalFileOf). */
@@ -58,13 +60,17 @@ export function storeFile(config: Pick<AppConfig, 'dataDir'>): string {
   return path.join(config.dataDir, 'db.json');
 }
 
+/** Snapshot cadence; the defaults suit the bot, the crash-loop test snapshots far more often. */
+export type StoreTuning = Pick<StoreOptions, 'snapshotEveryEntries' | 'snapshotEveryBytes'>;
+
 /** Opens the store and, when it is empty and the config allows it, loads the demo program. */
 export async function openStore(
   config: AppConfig,
   logger: Logger,
   now: () => Date,
+  tuning: StoreTuning = {},
 ): Promise<{ store: JsonStore<StoreData>; repository: LowdbProgramRepository }> {
-  const store = await JsonStore.open<StoreData>(storeFile(config), storeSchema, emptyStore, { warn: (message) => logger.warn(message) });
+  const store = await JsonStore.open<StoreData>(storeFile(config), storeSchema, emptyStore, { ...tuning, warn: (message) => logger.warn(message) });
   const repository = new LowdbProgramRepository(store);
   if (config.seedDemoData && store.data.seededAt === null && store.data.locations.length === 0) {
     const summary = await loadDemoSeed(repository, now(), randomUUID);
@@ -119,13 +125,16 @@ export function composeBot(parts: BotParts): ReferralBot {
  */
 export async function buildApp(
   config: AppConfig,
-  logger: Logger,
+  baseLogger: Logger,
   now: () => Date = () => new Date(),
   transportFor: (adapter: ReturnType<typeof createAdapter>) => NotificationTransport = (adapter) => new ConnectorTransport(adapter, config.microsoftAppId),
   /** Where the tab's SSO check gets tenant keys; tests hand in theirs here, never through config in production. */
   fetchTabKeys: FetchJson = fetchJsonOverHttp,
+  tuning: StoreTuning = {},
 ): Promise<App> {
-  const { store, repository } = await openStore(config, logger, now);
+  // Every part logs through this one, so lines written while a request is answered carry its id.
+  const logger = withRequestIds(baseLogger);
+  const { store, repository } = await openStore(config, logger, now, tuning);
   const referrals = new ReferralService(repository, now, randomUUID, {
     pause: { ...DEFAULT_PAUSE_SETTINGS, minDaysBetweenPauses: config.pauseMinDaysBetween },
     quarters: config.quarters,
@@ -142,11 +151,13 @@ export async function buildApp(
     outbox,
     transportFor(adapter),
     (entry) => notificationActivity(entry, referrals.read(), names),
-    logger,
+    // Not the request-scoped logger: a request that queues a notification only wakes the worker,
+    // and its sends, retries and timers would otherwise carry that request's id for good.
+    baseLogger,
     { ...DEFAULT_WORKER_OPTIONS, ratePerSecond: config.notifyRatePerSecond, retry: { ...DEFAULT_WORKER_OPTIONS.retry, maxAttempts: config.notifyMaxAttempts } },
     () => now().getTime(),
   );
-  const scheduler = new NotificationScheduler(referrals, outbox, logger, now, DEFAULT_SCHEDULER_OPTIONS);
+  const scheduler = new NotificationScheduler(referrals, outbox, baseLogger, now, DEFAULT_SCHEDULER_OPTIONS);
   const server = createServer({
     adapter,
     runTurn: (context) => bot.run(context),
@@ -173,6 +184,7 @@ export async function buildApp(
       }),
     ],
   });
+  let sending = false;
   return {
     server,
     store,
@@ -183,21 +195,12 @@ export async function buildApp(
     worker,
     scheduler,
     startBackground() {
+      sending = true;
       worker.start();
       scheduler.start();
     },
-    /**
-     * Graceful shutdown: stop accepting connections, let the turns in flight finish (up to 10 s),
-     * stop the scheduler, let the notifications in flight settle on disk, then write the snapshot.
-     * What is still pending in the outbox is on disk and goes out after the next start.
-     */
-    async close() {
-      server.close();
-      const drained = await drainRequests(server, 10_000);
-      if (!drained) logger.warn('shutdown: requests still running after 10 s; closing anyway');
-      await scheduler.stop();
-      await worker.stop();
-      await store.flush();
+    close(limits = {}) {
+      return shutDown({ server, scheduler, worker, outbox, store, logger, sending }, { ...SHUTDOWN_LIMITS, ...limits });
     },
   };
 }

@@ -1,13 +1,14 @@
 import restify from 'restify';
 import type { Request, Response, Next, Server } from 'restify';
 import type { CloudAdapter, TurnContext } from 'botbuilder';
-import type { Logger } from '../logger.ts';
+import type { Logger, RequestLogger } from '../logger.ts';
 import { checkActivityBody, tenantOf } from './activity-body.ts';
 
 export interface ServerDeps {
   readonly adapter: CloudAdapter;
   readonly runTurn: (context: TurnContext) => Promise<void>;
-  readonly logger: Logger;
+  /** Lines written while a request is answered (the turn's too) carry its id through this logger. */
+  readonly logger: RequestLogger;
   readonly maxBodyBytes: number;
   readonly allowedTenants: readonly string[];
   /** Later features (intake API, dashboard tab) add their routes here. */
@@ -25,6 +26,21 @@ function rejectContentEncoding(req: Request, res: Response, next: Next): void {
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
     res.send(415, { code: 'UnsupportedMediaType', message: 'Content-Encoding is not accepted; send an uncompressed body' });
+    next(false);
+    return;
+  }
+  next();
+}
+
+/**
+ * restify's body parser hands multipart bodies to formidable 1.2.6, which bypasses `maxBodySize`
+ * and writes each uploaded file (up to 200 MB) to the temp folder, where nothing removes it: any
+ * caller, before authentication, could fill the disk. No route of ours takes a form or a file.
+ */
+function rejectMultipart(req: Request, res: Response, next: Next): void {
+  const type = req.headers['content-type'];
+  if (type !== undefined && type.trim().toLowerCase().startsWith('multipart/')) {
+    res.send(415, { code: 'UnsupportedMediaType', message: 'multipart bodies are not accepted; send JSON' });
     next(false);
     return;
   }
@@ -75,6 +91,7 @@ export function createServer(deps: ServerDeps): Server {
   const server = restify.createServer({ name: 'fasttrack-referrals-bot', handleUncaughtExceptions: false });
   trackRequests(server, deps.logger);
   server.pre(rejectContentEncoding);
+  server.pre(rejectMultipart);
   server.use(
     restify.plugins.bodyParser({
       maxBodySize: deps.maxBodyBytes,
@@ -83,6 +100,11 @@ export function createServer(deps: ServerDeps): Server {
       rejectUnknown: false,
     }),
   );
+  // restify calls the next handler synchronously, so the route (and the turn it runs) starts
+  // inside this scope; the body parser above reads from socket events, outside any scope.
+  server.use((req: Request, _res: Response, next: Next) => deps.logger.forRequest(req.id(), () => next()));
+  // Tenant ids are GUIDs, which Teams and admins may write in either case.
+  const allowedTenants = new Set(deps.allowedTenants.map((t) => t.toLowerCase()));
 
   server.get('/healthz', (_req: Request, res: Response, next: Next) => {
     const health = deps.health?.() ?? { ok: true, details: {} };
@@ -99,7 +121,7 @@ export function createServer(deps: ServerDeps): Server {
       return;
     }
     const tenant = tenantOf(check.activity);
-    if (deps.allowedTenants.length > 0 && (tenant === undefined || !deps.allowedTenants.includes(tenant))) {
+    if (allowedTenants.size > 0 && (tenant === undefined || !allowedTenants.has(tenant.toLowerCase()))) {
       deps.logger.warn('refused activity from a tenant that is not allowed', { tenant: tenant ?? null });
       res.send(403, { code: 'Forbidden', message: 'this tenant is not allowed to use the bot' });
       return;
@@ -118,7 +140,8 @@ export function createServer(deps: ServerDeps): Server {
     'restifyError',
     (req: Request, _res: Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, cb: () => void) => {
       if ((err.statusCode ?? 500) >= 500) {
-        deps.logger.error('request failed', { path: req.path(), error: err.message });
+        // Also for errors raised before the request's log scope began (the body parser's).
+        deps.logger.error('request failed', { reqId: req.id(), path: req.path(), error: err.message });
         // Never leak stack traces or internal messages to callers.
         err.toJSON = () => ({ code: 'InternalError', message: 'internal error' });
       }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -257,6 +257,27 @@ describe('bot/http server (real restify server from buildApp)', function () {
     await assertHealthy(port);
   });
 
+  /** A form with one file part, as a browser or curl -F sends it. */
+  function multipartBody(boundary: string): string {
+    return [`--${boundary}`, 'Content-Disposition: form-data; name="upload"; filename="big.bin"', 'Content-Type: application/octet-stream', '', 'x'.repeat(64 * 1024), `--${boundary}--`, ''].join('\r\n');
+  }
+  const uploads = async (): Promise<string[]> => (await readdir(os.tmpdir())).filter((f) => f.startsWith('upload_'));
+
+  for (const [route, type] of [
+    ['/api/messages', 'multipart/form-data; boundary=b1'],
+    ['/api/referrals', 'multipart/form-data; boundary=b1'],
+    ['/api/messages', 'Multipart/Form-Data; boundary=b1'],
+  ] as const) {
+    it(`refuses a multipart body on ${route} (${type.split(';')[0] ?? ''}) with 415 before any parser writes its file to disk`, async () => {
+      const before = await uploads();
+      const res = await request(port, 'POST', route, multipartBody('b1'), { 'content-type': type });
+      assert.equal(res.status, 415, res.body);
+      assertNoInternals(res.body);
+      assert.deepEqual((await uploads()).filter((f) => !before.includes(f)), [], 'no uploaded file was written to the temp folder');
+      await assertHealthy(port);
+    });
+  }
+
   for (const encoding of ['deflate', 'br', 'GZIP', 'identity, gzip']) {
     it(`refuses Content-Encoding: ${encoding} with 415`, async () => {
       const res = await post(port, 'not compressed', { ...JSON_HEADERS, 'content-encoding': encoding });
@@ -379,28 +400,34 @@ describe('bot/http server with ALLOWED_TENANTS', function () {
   });
 });
 
-describe('bot/http /healthz when the store refuses writes', () => {
-  it('answers 503 "degraded" with the store problem, so a load balancer stops sending work', async () => {
-    const { createServer, listen } = await import('../../bot/http/server.ts');
-    const { createAdapter } = await import('../../bot/adapter.ts');
-    const { loadConfig } = await import('../../bot/config.ts');
-    const { memoryLogger } = await import('../../bot/logger.ts');
-    const logger = memoryLogger();
-    const server = createServer({
-      adapter: createAdapter(loadConfig({}, process.cwd()), logger),
-      runTurn: () => Promise.resolve(),
-      logger,
-      maxBodyBytes: 1024,
-      allowedTenants: [],
-      health: () => ({ ok: false, details: { store: { ok: false, problem: 'an append failed and the journal could not be cut back' } } }),
-    });
-    const port = await listen(server, 0);
+describe('bot/http /healthz when the real store refuses writes (buildApp)', function () {
+  this.timeout(20000);
+
+  it('answers 503 "degraded" with the store problem once a journal append fails and cannot be cut back', async () => {
+    const key = 'healthz-intake-key-0123456789';
+    const { app, port, dir } = await startApp({ INTAKE_API_KEY: key });
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      assert.equal(res.status, 503);
-      assert.deepEqual(await res.json(), { status: 'degraded', store: { ok: false, problem: 'an append failed and the journal could not be cut back' } });
+      await assertHealthy(port);
+      // The demo seed's writes left the journal open. With its folder gone, the next append lands in
+      // a deleted file and cannot be cut back (json-store.test.ts: "the directory has gone").
+      await rm(dir, { recursive: true, force: true });
+      const intake = await request(
+        port,
+        'POST',
+        '/api/referrals',
+        JSON.stringify({ id: 'R-HEALTH-1', type: 'Standard', workloads: ['Teams'], customer: { name: 'Health', country: 'US', language: 'en', seats: 500, industry: 'Retail', cporClaims: [] } }),
+        { ...JSON_HEADERS, 'x-api-key': key },
+      );
+      assert.notEqual(intake.status, 201, `a write that did not reach the disk is not reported as done: ${intake.body}`);
+      const res = await request(port, 'GET', '/healthz');
+      assert.equal(res.status, 503, res.body);
+      const body = JSON.parse(res.body) as { status: string; store?: { ok: boolean; problem: string | null } };
+      assert.equal(body.status, 'degraded');
+      assert.equal(body.store?.ok, false);
+      assert.match(body.store?.problem ?? '', /db\.json\.journal.*could not be cut back/);
     } finally {
-      server.close();
+      await app.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

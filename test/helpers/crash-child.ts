@@ -11,9 +11,14 @@
  * parts, pause and resume of locations. DomainErrors (a resume of an unpaused location, …) are
  * expected and skipped.
  *
+ * The store rewrites its snapshot every {@link SNAPSHOT_EVERY} journal entries (the bot's default
+ * is 5,000), so a good share of kills land while a snapshot is being written or before the journal
+ * it replaces was emptied.
+ *
  * After an operation's promise resolves (so its journal append was fsynced), the child sends
- * `{ ack }` to the parent with what that operation produced. Nothing else is reported, except an
- * unexpected error (then the child exits 1). The background worker and scheduler are not started.
+ * `{ ack }` to the parent with what that operation produced, and how many snapshots the store has
+ * written since `ready`. Nothing else is reported, except an unexpected error (then the child
+ * exits 1). The background worker and scheduler are not started.
  */
 import { buildApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
@@ -31,7 +36,13 @@ export type AckedOp =
   | { readonly kind: 'pause'; readonly mpnId: string; readonly events: readonly string[] }
   | { readonly kind: 'resume'; readonly mpnId: string; readonly events: readonly string[] };
 
-export type CrashChildMessage = { readonly type: 'ready' } | { readonly ack: AckedOp } | { readonly type: 'error'; readonly message: string };
+export type CrashChildMessage =
+  | { readonly type: 'ready'; readonly snapshotEveryEntries: number }
+  | { readonly ack: AckedOp; readonly snapshots: number }
+  | { readonly type: 'error'; readonly message: string };
+
+/** Journal entries between snapshot rewrites in the child; small, so kills also hit rewrites. */
+const SNAPSHOT_EVERY = 10;
 
 function report(message: CrashChildMessage): void {
   if (process.send !== undefined) process.send(message);
@@ -67,10 +78,12 @@ const logger: Logger = {
 // The test runner went away (crashed, interrupted): do not outlive it.
 process.once('disconnect', () => process.exit(1));
 
-const app = await buildApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', SEED_DEMO_DATA: seedDemo === 'seed' ? 'true' : 'false', INTAKE_API_KEY: '' }, process.cwd()), logger);
+const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', SEED_DEMO_DATA: seedDemo === 'seed' ? 'true' : 'false', INTAKE_API_KEY: '' }, process.cwd());
+const app = await buildApp(config, logger, undefined, undefined, undefined, { snapshotEveryEntries: SNAPSHOT_EVERY });
 await listen(app.server, 0);
 const service = app.referrals;
-report({ type: 'ready' });
+const snapshotsAtReady = app.store.stats.snapshots;
+report({ type: 'ready', snapshotEveryEntries: SNAPSHOT_EVERY });
 
 const WORKLOADS = ['Teams', 'Intune', 'Exchange', 'SharePoint', 'Defender', 'Purview'];
 const COUNTRIES: ReadonlyArray<readonly [string, string]> = [['US', 'en'], ['US', 'en'], ['GB', 'en'], ['DE', 'de'], ['FR', 'fr'], ['MX', 'es']];
@@ -141,7 +154,7 @@ for (;;) {
   try {
     const ack = await step();
     // Sent only now: the operation's promise resolved, so its journal append was synced.
-    if (ack !== null) report({ ack });
+    if (ack !== null) report({ ack, snapshots: app.store.stats.snapshots - snapshotsAtReady });
   } catch (err) {
     if (!isDomainError(err)) {
       report({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });

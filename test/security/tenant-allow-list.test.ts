@@ -55,7 +55,9 @@ describe('security: tenant allow-list on /api/messages (real server, ALLOWED_TEN
     const refusals = bot.logger.entries.filter((e) => e.message === REFUSAL_LOG);
     assert.equal(refusals.length, 1, JSON.stringify(bot.logger.entries));
     assert.equal(refusals[0]?.level, 'warn');
-    assert.deepEqual(refusals[0]?.context, { tenant: loggedTenant });
+    const request = bot.logger.entries.find((e) => e.message === 'request' && e.context?.['path'] === '/api/messages');
+    assert.match(String(request?.context?.['reqId']), /^[0-9a-f-]{36}$/);
+    assert.deepEqual(refusals[0]?.context, { reqId: request?.context?.['reqId'], tenant: loggedTenant }, 'the refusal carries its request id');
   }
 
   it('answers the allowed tenants (control: the stand-in does receive replies in this set-up)', async () => {
@@ -69,6 +71,19 @@ describe('security: tenant allow-list on /api/messages (real server, ALLOWED_TEN
     assert.equal(standIn.posts.length, 2, JSON.stringify(bot.logger.entries));
     assert.match(JSON.stringify(standIn.posts[0]?.activity), /30 days/);
     assert.equal(bot.logger.entries.filter((e) => e.message === REFUSAL_LOG).length, 0);
+  });
+
+  it('compares tenant ids without regard to case: an allowed GUID sent in upper case is answered', async () => {
+    const res = await postActivity(bot.port, messageActivity(standIn.serviceUrl, 'tenant-upper', { channelData: { tenant: { id: ALLOWED_TENANT.toUpperCase() } } }));
+    assert.equal(res.status, 200, res.body);
+    assert.equal(bot.turns.length, 1);
+    assert.equal(standIn.posts.length, 1, 'answered at the connector');
+    assert.equal(bot.logger.entries.filter((e) => e.message === REFUSAL_LOG).length, 0);
+  });
+
+  it('still drops another tenant sent in upper case', async () => {
+    const other = OTHER_TENANT.toUpperCase();
+    await assertDropped('tenant-other-upper', await postActivity(bot.port, messageActivity(standIn.serviceUrl, 'tenant-other-upper', { channelData: { tenant: { id: other } } })), other);
   });
 
   it('drops a message from another tenant before any handler: 403, no reply, logged with the tenant', async () => {
@@ -102,5 +117,31 @@ describe('security: tenant allow-list on /api/messages (real server, ALLOWED_TEN
       text: undefined,
     };
     await assertDropped(conversationId, await postActivity(bot.port, activity), OTHER_TENANT);
+  });
+});
+
+describe('security: tenant allow-list written in upper case (ALLOWED_TENANTS as an admin may paste it)', function () {
+  this.timeout(30000);
+
+  let bot: TestApp;
+  let standIn: NotificationStandIn;
+
+  before(async () => {
+    bot = await startApp({ ALLOWED_TENANTS: ALLOWED_TENANT.toUpperCase() });
+    standIn = await startNotificationStandIn();
+  });
+
+  after(async () => {
+    await standIn?.close();
+    await bot?.close();
+  });
+
+  it('answers the tenant when Teams sends its id in lower case, and still refuses others', async () => {
+    const allowed = await postActivity(bot.port, messageActivity(standIn.serviceUrl, 'upper-config-allowed', { channelData: { tenant: { id: ALLOWED_TENANT } } }));
+    assert.equal(allowed.status, 200, allowed.body);
+    assert.equal(bot.turns.length, 1);
+    const other = await postActivity(bot.port, messageActivity(standIn.serviceUrl, 'upper-config-other', { channelData: { tenant: { id: OTHER_TENANT } } }));
+    assert.equal(other.status, 403, other.body);
+    assert.equal(bot.turns.length, 1, 'no handler ran for the other tenant');
   });
 });
