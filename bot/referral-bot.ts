@@ -37,7 +37,7 @@ import type { ServiceUrlPolicy } from './notifications/service-url.ts';
 
 /** The conversation side of notifications: where the bot may post, and the commands about it. */
 export interface BotNotifications {
-  readonly book: { remember(ref: StoredRef): Promise<void>; forget(conversationId: string, reason: string): Promise<void> };
+  readonly book: { remember(ref: StoredRef): Promise<void>; forget(conversationId: string, reason: string, teamId: string | null): Promise<void> };
   readonly serviceUrls: ServiceUrlPolicy;
   readonly subscriptions: SubscriptionCommands;
   readonly outbox: OutboxCommands;
@@ -150,7 +150,8 @@ export class ReferralBot extends TeamsActivityHandler {
     if (this.notifications === null) return;
     const found = conversationRefOf(context.activity, { extraHosts: [], allowLocal: true });
     const id = 'ref' in found ? found.ref.id : context.activity.conversation?.id;
-    if (id !== undefined) await this.notifications.book.forget(id, reason);
+    const teamId = 'ref' in found ? found.ref.teamId : null;
+    if (id !== undefined) await this.notifications.book.forget(id, reason, teamId);
   }
 
   private async greet(context: TurnContext): Promise<void> {

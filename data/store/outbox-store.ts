@@ -229,14 +229,22 @@ export class LowdbOutbox {
     });
   }
 
-  /** The bot was removed: the conversation, its subscriptions and its unsent notifications go. */
-  forget(conversationId: string, reason: string): Promise<void> {
+  /**
+   * The bot was removed: the conversation, its subscriptions and its unsent notifications go.
+   * Removing the bot from a team is one event (in the team's General channel) for all of the
+   * team's channels, so with a `teamId` every channel of that team goes too.
+   */
+  forget(conversationId: string, reason: string, teamId: string | null = null): Promise<void> {
     return this.store.update((data) => {
       this.changedDirectory();
+      const gone = new Set([conversationId]);
+      if (teamId !== null) for (const c of Object.values(data.conversations)) if (c.teamId === teamId) gone.add(c.id);
       const changes: Change[] = [];
-      if (data.conversations[conversationId] !== undefined) changes.push(change.unsetEntry('conversations', conversationId));
-      for (const [k, s] of Object.entries(data.subscriptions)) if (s.conversationId === conversationId) changes.push(change.unsetEntry('subscriptions', k));
-      changes.push(...this.closeOpen(data, conversationId, reason));
+      for (const id of gone) {
+        if (data.conversations[id] !== undefined) changes.push(change.unsetEntry('conversations', id));
+        changes.push(...this.closeOpen(data, id, reason));
+      }
+      for (const [k, s] of Object.entries(data.subscriptions)) if (gone.has(s.conversationId)) changes.push(change.unsetEntry('subscriptions', k));
       return { result: undefined, changes };
     });
   }

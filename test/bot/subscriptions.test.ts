@@ -74,6 +74,15 @@ describe('channel subscriptions and conversation references (TestAdapter, demo p
       recipient: { id: '28:bot', name: 'Referral Bot' },
     });
   }
+  function inConversation(id: string, conversationType: 'channel' | 'groupChat'): TestAdapter {
+    return new TestAdapter(async (context) => bot.run(context), {
+      channelId: 'msteams',
+      serviceUrl: TEAMS_URL,
+      conversation: { id, isGroup: true, conversationType, name: id },
+      from: { id: '29:alex', name: 'alex', aadObjectId: PLAYGROUND_USERS.alex },
+      recipient: { id: '28:bot', name: 'Referral Bot' },
+    });
+  }
   const channelData = { tenant: { id: PLAYGROUND_TENANT }, team: { id: 'team-1' }, channel: { id: CHANNEL } };
   const mention = (text: string): Partial<Activity> => ({
     type: ActivityTypes.Message,
@@ -160,6 +169,34 @@ describe('channel subscriptions and conversation references (TestAdapter, demo p
     await inChannel('alex').send(install('remove')).startTest();
     assert.equal(outbox.conversation(CHANNEL), undefined);
     assert.deepEqual(outbox.subscriptionsIn(CHANNEL), []);
+  });
+
+  it('removing the bot from a team forgets every channel of that team (the event names only General), and no other team', async () => {
+    const general = '19:general-team-1@thread.tacv2';
+    const otherTeamChannel = '19:other-team@thread.tacv2';
+    await replyText(inChannel('alex'), mention(`subscribe ${DEMO_MPN.contosoUs}`));
+    await inConversation(otherTeamChannel, 'channel').send(install('add', { ...channelData, team: { id: 'team-2' }, channel: { id: otherTeamChannel } })).startTest();
+    assert.ok(outbox.conversation(CHANNEL));
+    assert.ok(outbox.conversation(otherTeamChannel));
+
+    await inConversation(general, 'channel')
+      .send({ type: ActivityTypes.ConversationUpdate, membersRemoved: [{ id: '28:bot', name: 'Referral Bot' }], channelData: { ...channelData, channel: { id: general }, eventType: 'teamMemberRemoved' } })
+      .startTest();
+
+    assert.equal(outbox.conversation(CHANNEL), undefined, 'the subscribed channel of the team is forgotten');
+    assert.deepEqual(outbox.subscriptionsIn(CHANNEL), []);
+    assert.ok(outbox.conversation(otherTeamChannel), 'another team keeps its channel');
+  });
+
+  it('a conversationUpdate that adds the bot to a group chat stores the chat’s reference', async () => {
+    const chat = '19:group-chat@thread.v2';
+    await inConversation(chat, 'groupChat')
+      .send({ type: ActivityTypes.ConversationUpdate, membersAdded: [{ id: '28:bot', name: 'Referral Bot' }], channelData: { tenant: { id: PLAYGROUND_TENANT } } })
+      .assertReply((r) => assert.ok((r.attachments?.length ?? 0) > 0, 'welcome card'))
+      .startTest();
+    const ref = outbox.conversation(chat);
+    assert.ok(ref);
+    assert.deepEqual([ref.scope, ref.tenantId, ref.serviceUrl, ref.teamId, ref.userAadObjectId], ['groupChat', PLAYGROUND_TENANT, TEAMS_URL, null, null]);
   });
 
   it('operations see failed notifications and resend them; a partner cannot', async () => {
