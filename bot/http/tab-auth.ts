@@ -75,7 +75,10 @@ export class SsoVerifier {
     const tid = payload['tid'];
     if (typeof kid !== 'string' || kid === '') return { ok: false, reason: 'no key id' };
     if (typeof tid !== 'string' || !GUID.test(tid)) return { ok: false, reason: 'no tenant' };
-    if (this.settings.allowedTenants.length > 0 && !this.settings.allowedTenants.includes(tid)) return { ok: false, reason: `tenant ${tid} is not allowed` };
+    // Tenant ids are GUIDs, and nothing promises the token and the configuration spell them in one case.
+    if (this.settings.allowedTenants.length > 0 && !this.settings.allowedTenants.some((t) => t.toLowerCase() === tid.toLowerCase())) {
+      return { ok: false, reason: `tenant ${tid} is not allowed` };
+    }
     let key: KeyObject | undefined;
     try {
       key = await this.key(tid, kid);

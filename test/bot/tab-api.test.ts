@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import jwt from 'jsonwebtoken';
 import { buildApp, type App } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { listen } from '../../bot/http/server.ts';
-import { AZURE_AD_METADATA, type FetchJson } from '../../bot/http/tab-auth.ts';
+import type { FetchJson } from '../../bot/http/tab-auth.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import { DEMO_MPN, PLAYGROUND_TENANT, PLAYGROUND_USERS } from '../../data/seed/demo-network.ts';
+import { localAzureAd } from '../helpers/local-azure-ad.ts';
 
 const APP_ID = '6f1d6a3e-1111-2222-3333-444444444444';
 const HOST = 'referrals.example.com';
@@ -186,36 +185,20 @@ describe('bot/http /api/tab with a real MicrosoftAppId outside production', func
 
 describe('bot/http /api/tab in production (Teams SSO only)', function () {
   this.timeout(30_000);
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const JWKS_URI = `https://login.microsoftonline.com/${PLAYGROUND_TENANT}/discovery/v2.0/keys`;
-  /** Every URL the verifier asked for its keys. */
-  const fetched: string[] = [];
+  const azureAd = localAzureAd(PLAYGROUND_TENANT, HOST, APP_ID);
   let s: Started;
 
-  /** Azure AD as the verifier sees it, in memory: production takes no metadata URL from the environment. */
-  const azureAd: FetchJson = async (url) => {
-    fetched.push(url);
-    if (url === AZURE_AD_METADATA.replace('{tenantId}', PLAYGROUND_TENANT)) return { jwks_uri: JWKS_URI };
-    if (url === JWKS_URI) return { keys: [{ ...publicKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig' }] };
-    throw new Error(`${url} answered 404`);
-  };
-
   before(async () => {
-    s = await start({ NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret', PUBLIC_HOSTNAME: HOST }, azureAd);
+    s = await start({ NODE_ENV: 'production', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret', PUBLIC_HOSTNAME: HOST }, azureAd.fetchJson);
   });
   after(() => stop(s));
 
-  const sso = (claims: Record<string, unknown> = {}): string =>
-    jwt.sign(
-      { tid: PLAYGROUND_TENANT, oid: PLAYGROUND_USERS.alex, aud: `api://${HOST}/${APP_ID}`, iss: `https://login.microsoftonline.com/${PLAYGROUND_TENANT}/v2.0`, exp: Math.floor(Date.now() / 1000) + 600, ...claims },
-      privateKey,
-      { algorithm: 'RS256', keyid: 'k1' },
-    );
+  const sso = (claims: Record<string, unknown> = {}): string => azureAd.token(PLAYGROUND_USERS.alex, claims);
 
   it('fetches the signing keys from Azure AD’s metadata for the token’s tenant', async () => {
     const ok = await call(s, 'GET', '/api/tab/me', undefined, { authorization: `Bearer ${sso()}` });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
-    assert.deepEqual(fetched.slice(0, 2), [`https://login.microsoftonline.com/${PLAYGROUND_TENANT}/v2.0/.well-known/openid-configuration`, JWKS_URI]);
+    assert.deepEqual(azureAd.fetched.slice(0, 2), [`https://login.microsoftonline.com/${PLAYGROUND_TENANT}/v2.0/.well-known/openid-configuration`, azureAd.jwksUri]);
   });
 
   it('the development sign-in does not exist: ?as=alex is 401', async () => {

@@ -120,6 +120,13 @@ describe('bot/http Teams SSO token validation (local RSA keys, JWKS on loopback)
     assert.equal(idp.fetches(), before);
   });
 
+  it('admits a tenant of ALLOWED_TENANTS whatever the case either side spells it in', async () => {
+    const tenant = 'abcdef12-3456-7890-abcd-ef1234567890';
+    const upper = new SsoVerifier({ audience: AUDIENCE, allowedTenants: [OTHER_TENANT, tenant.toUpperCase()], metadataUrl: idp.metadataUrl });
+    const r = await upper.verify(token(signing, { tid: tenant, iss: `https://login.microsoftonline.com/${tenant}/v2.0` }));
+    assert.equal(r.ok, true, r.ok ? '' : r.reason);
+  });
+
   it('caches the keys: unknown key ids do not make it fetch again and again', async () => {
     const fresh = new SsoVerifier({ audience: AUDIENCE, allowedTenants: [], metadataUrl: idp.metadataUrl });
     const before = idp.fetches();

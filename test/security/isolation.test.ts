@@ -5,9 +5,10 @@
  * changes stays within its own locations unless it is operations; and operations still never
  * answer offers nor pause for a partner.
  *
- * One real app (buildApp, demo data, development mode): the bot through botbuilder's TestAdapter
- * on app.bot, the dashboard tab through the real HTTP server with `?as=<aadObjectId>`. Users are
- * created in the store through the repository, in the Playground tenant.
+ * One real app (buildApp, demo data): the bot through botbuilder's TestAdapter on app.bot, the
+ * dashboard tab through the real HTTP server with a Teams SSO token for the user (signed by a local
+ * key handed to buildApp in place of Azure AD's; the `?as=` development sign-in takes Playground
+ * users only). Users are created in the store through the repository, in the Playground tenant.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -21,8 +22,12 @@ import { listen } from '../../bot/http/server.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import { PLAYGROUND_TENANT, demoLocations } from '../../data/seed/demo-network.ts';
 import type { Referral, ReferralAssignment, UserRecord } from '../../domain/referrals/types.ts';
+import { localAzureAd } from '../helpers/local-azure-ad.ts';
 
 const CASES = 80;
+const APP_ID = '6f1d6a3e-1111-2222-3333-444444444444';
+const HOST = 'isolation.example.com';
+const azureAd = localAzureAd(PLAYGROUND_TENANT, HOST, APP_ID);
 const OTHER_TENANT = 'bbbbbbbb-1111-2222-3333-444444444444';
 const LOCATIONS = demoLocations();
 const MPNS = LOCATIONS.map((l) => l.mpnId);
@@ -81,7 +86,8 @@ describe('security isolation: a user only sees and changes its own locations (ra
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'isolation-'));
-    app = await buildApp(loadConfig({ DATA_DIR: dir, PORT: '0', SEED_DEMO_DATA: 'true' }, process.cwd()), memoryLogger());
+    const env = { DATA_DIR: dir, PORT: '0', SEED_DEMO_DATA: 'true', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'secret', PUBLIC_HOSTNAME: HOST };
+    app = await buildApp(loadConfig(env, process.cwd()), memoryLogger(), undefined, undefined, azureAd.fetchJson);
     base = `http://127.0.0.1:${await listen(app.server, 0)}`;
   });
 
@@ -241,12 +247,12 @@ describe('security isolation: a user only sees and changes its own locations (ra
         }
         assert.deepEqual(snapshot(), before, `${label}: forged card payloads or typed commands on ${forged.referral.id}/${forged.part.id} (at ${forged.part.mpnId}) changed the store`);
 
-        // ---- 3. The tab (real server, development sign-in): 403 outside the user's locations.
+        // ---- 3. The tab (real server, Teams SSO): 403 outside the user's locations.
         const call = async (method: string, url: string, body?: unknown): Promise<{ status: number; text: string }> => {
-          const sep = url.includes('?') ? '&' : '?';
-          const res = await fetch(`${base}${url}${sep}as=${encodeURIComponent(aad)}`, {
+          const res = await fetch(`${base}${url}`, {
             method,
-            ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+            headers: { authorization: `Bearer ${azureAd.token(aad)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           });
           return { status: res.status, text: await res.text() };
         };
