@@ -597,6 +597,36 @@ describe('bot/notifications OutboxWorker through the real ConnectorTransport and
       assert.ok(busiestWindow(sentAt, 1_000) <= 10, `more than 10 in a second: ${busiestWindow(sentAt, 1_000)}`);
       assert.ok(busiestWindow(sentAt, 200) <= 2, `more than 2 in 200 ms: ${busiestWindow(sentAt, 200)}`);
     });
+
+    it('claims that a slow disk sync finishes all at once still leave at most 10 in any 1 s and 2 in any 200 ms', async () => {
+      const leftAt: number[] = [];
+      // The first 10 claims wait for one another, as claims sharing one slow journal sync do.
+      const held: Array<() => void> = [];
+      const stalledSync = (): Promise<void> =>
+        held.length >= 10
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              held.push(resolve);
+              if (held.length === 10) for (const release of held) release();
+            });
+      const wrap: NonNullable<RigOptions['wrap']> = (inner, clock) => ({
+        send: (to, activity, claim) =>
+          inner.send(to, activity, async () => {
+            await stalledSync();
+            const ok = claim === undefined ? true : await claim();
+            if (ok) leftAt.push(clock.ms);
+            return ok;
+          }),
+      });
+      await setUp({ wrap, worker: { ratePerSecond: 10, burst: 10 } }, fanOut);
+      await offer(r, 'R-1001');
+      await drain(r);
+      assert.equal(r.standIn.posts.length, fanOut.length);
+      assert.equal(leftAt.length, fanOut.length);
+      const shown = leftAt.slice(0, 12).map((t) => t - T0).join(', ');
+      assert.ok(busiestWindow(leftAt, 1_000) <= 10, `more than 10 in a second: ${busiestWindow(leftAt, 1_000)} (first, ms after T0: ${shown})`);
+      assert.ok(busiestWindow(leftAt, 200) <= 2, `more than 2 in 200 ms: ${busiestWindow(leftAt, 200)} (first, ms after T0: ${shown})`);
+    });
   });
 
   describe('restart', () => {
