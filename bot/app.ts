@@ -37,6 +37,8 @@ import { SsoVerifier, fetchJsonOverHttp, type FetchJson } from './http/tab-auth.
 import { tabApiRoutes } from './http/tab-routes.ts';
 import { tabStaticRoutes } from './http/tab-static.ts';
 import { aboutPageRoutes } from './http/about-pages.ts';
+import { WhoAmI } from '../dialogs/whoami.ts';
+import { COMMANDS } from './commands/command-table.ts';
 
 const storeChanges = changesTo<StoreData>();
 
@@ -108,15 +110,28 @@ export function composeBot(parts: BotParts): ReferralBot {
     logRefusal,
     audit: (message, entry) => logger.info(message, { ...entry }),
   });
-  const followUps = new StorageFollowUps(new LowdbStorage(store, now));
   const outbox = parts.outbox ?? new LowdbOutbox(store, repository, now);
-  const notifications = {
-    book: outbox,
+  const read = () => referrals.read();
+  return new ReferralBot({
+    commands: {
+      partner: commands,
+      ops,
+      subscriptions: new SubscriptionCommands(outbox, read, logRefusal),
+      outbox: new OutboxCommands(outbox, logRefusal),
+      whoami: new WhoAmI(read),
+      faq,
+      followUps: new StorageFollowUps(new LowdbStorage(store, now)),
+      names: namesFrom(read),
+      now,
+      commands: COMMANDS,
+    },
+    read,
+    greetings: new LowdbGreetings(store),
+    conversations: outbox,
     serviceUrls: parts.serviceUrls ?? { extraHosts: [], allowLocal: true },
-    subscriptions: new SubscriptionCommands(outbox, () => referrals.read(), logRefusal),
-    outbox: new OutboxCommands(outbox, logRefusal),
-  };
-  return new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops, followUps, notifications);
+    logger,
+    now,
+  });
 }
 
 /**

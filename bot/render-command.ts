@@ -11,6 +11,7 @@ import {
   statusCard,
 } from './cards/referral-cards.ts';
 import type { Names } from './names.ts';
+import { sayError } from './error-table.ts';
 
 /**
  * The card (or plain text) for a partner command's outcome. Kept apart from the activity handler
@@ -24,6 +25,8 @@ export function renderCommand(reply: CommandReply, names: Names): AdaptiveCard |
       return `I can't show **${reply.command}** yet: I don't know you as a member of a partner location. Ask your partner's program admin, or FastTrack operations, to give you access. Meanwhile, ask me anything about the program rules.`;
     case 'problem':
       return reply.message;
+    case 'error':
+      return sayError(reply.error);
     case 'pick-location':
       return pickLocationCard(reply.command, reply.locations);
     case 'pending':

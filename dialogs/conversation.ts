@@ -14,40 +14,14 @@ export interface Caller {
   readonly conversationId: string;
 }
 
-/** What the bot should say; the bot layer renders it as cards or text. */
-export type Reply =
+/** What a message asks for, resolved against the knowledge base; the bot acts on it. */
+export type Understood =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'command'; readonly name: string }
   | { readonly kind: 'faq'; readonly topic: FaqTopic; readonly related: readonly FaqTopic[] }
-  | { readonly kind: 'not-sure'; readonly closest: readonly FaqTopic[] }
-  | { readonly kind: 'help'; readonly suggested: readonly FaqTopic[] }
-  | { readonly kind: 'coming-soon'; readonly command: string }
-  | { readonly kind: 'command'; readonly command: LocationCommand; readonly text: string }
-  | { readonly kind: 'ops'; readonly command: OpsCommand; readonly text: string }
-  | { readonly kind: 'notifications'; readonly command: NotificationCommand; readonly text: string }
-  | { readonly kind: 'empty' };
+  | { readonly kind: 'unsure'; readonly score: number };
 
-/** Commands about a partner location, handled by ReferralCommands. */
-export const LOCATION_COMMANDS = ['pending', 'accept', 'decline', 'acceptance-rate', 'pause', 'resume', 'status'] as const;
-export type LocationCommand = (typeof LOCATION_COMMANDS)[number];
-
-function isLocationCommand(c: string): c is LocationCommand {
-  return (LOCATION_COMMANDS as readonly string[]).includes(c);
-}
-
-/** Commands for FastTrack operations staff, handled by OpsCommands. */
-export const OPS_COMMANDS = ['referral', 'explain', 'reassign', 'unanswered', 'role'] as const;
-export type OpsCommand = (typeof OPS_COMMANDS)[number];
-
-function isOpsCommand(c: string): c is OpsCommand {
-  return (OPS_COMMANDS as readonly string[]).includes(c);
-}
-
-/** Where notifications go (`subscribe`, `unsubscribe`) and what failed (`notifications`, operations). */
-export const NOTIFICATION_COMMANDS = ['subscribe', 'unsubscribe', 'notifications'] as const;
-export type NotificationCommand = (typeof NOTIFICATION_COMMANDS)[number];
-
-function isNotificationCommand(c: string): c is NotificationCommand {
-  return (NOTIFICATION_COMMANDS as readonly string[]).includes(c);
-}
+export type FaqAnswer = Extract<Understood, { kind: 'faq' }>;
 
 /** Topics offered as first questions on the welcome and help cards. */
 const SUGGESTED = ['capacity-pause', 'acceptance-rate', 'split-assignments', 'referral-incentives'];
@@ -72,36 +46,39 @@ export class FaqConversation {
     return ids.map((id) => this.kb.topic(id)).filter((t): t is FaqTopic => t !== undefined);
   }
 
-  answer(topic: FaqTopic): Reply {
+  answer(topic: FaqTopic): FaqAnswer {
     return { kind: 'faq', topic, related: this.topics(topic.related) };
   }
 
-  async respond(text: string, caller: Caller): Promise<Reply> {
+  /** Routes a message; nothing is recorded here, so a message answered otherwise leaves no trace. */
+  understand(text: string): Understood {
     const trimmed = text.trim();
     if (trimmed === '') return { kind: 'empty' };
     const route = this.router.route(trimmed);
-    if (route.label.startsWith('faq:')) {
-      const topic = this.kb.topic(route.label.slice(4));
+    if (route.intent.kind === 'command') return { kind: 'command', name: route.intent.name };
+    if (route.intent.kind === 'faq') {
+      const topic = this.kb.topic(route.intent.topicId);
       if (topic !== undefined) return this.answer(topic);
     }
-    if (route.label === 'cmd:help') return { kind: 'help', suggested: this.suggested() };
-    if (route.label.startsWith('cmd:')) {
-      const command = route.label.slice(4);
-      if (isLocationCommand(command)) return { kind: 'command', command, text: trimmed };
-      if (isNotificationCommand(command)) return { kind: 'notifications', command, text: trimmed };
-      return isOpsCommand(command) ? { kind: 'ops', command, text: trimmed } : { kind: 'coming-soon', command };
-    }
+    return { kind: 'unsure', score: route.score };
+  }
 
+  /**
+   * The bot could not answer: the closest topics to offer, and the question stored so the program
+   * team sees what partners ask that the knowledge base does not cover.
+   */
+  async notSure(text: string, score: number, caller: Caller): Promise<readonly FaqTopic[]> {
+    const trimmed = text.trim();
     const closest = this.topics(this.router.closestTopics(trimmed, 3));
     await this.log.recordUnanswered({
       text: trimmed,
       userId: caller.userId,
       tenantId: caller.tenantId,
       closest: closest.map((t) => t.id),
-      score: route.score,
+      score,
       at: this.now().toISOString(),
     });
-    return { kind: 'not-sure', closest };
+    return closest;
   }
 
   /**

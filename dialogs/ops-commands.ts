@@ -1,12 +1,11 @@
 import { authorize, type Action, type Principal } from '../domain/access/policy.ts';
 import type { RoleAdmin } from '../domain/access/role-admin.ts';
-import { isDomainError } from '../domain/errors.ts';
+import { isDomainError, type DomainError } from '../domain/errors.ts';
 import type { FaqLog, FaqTopic, KnowledgeBase } from '../domain/faq/topic.ts';
 import type { RecomputedMatch } from '../domain/referrals/explain-referral.ts';
 import { isMovable } from '../domain/referrals/operations.ts';
 import type { ReferralService } from '../domain/referrals/referral-service.ts';
 import type { ProgramEvent, Referral, ReferralAssignment, Role, UserRecord } from '../domain/referrals/types.ts';
-import type { OpsCommand } from './conversation.ts';
 import { REASSIGN_USAGE, ROLE_USAGE, parseReassign, parseRole } from './ops-syntax.ts';
 import type { RefusalLog } from './referral-commands.ts';
 
@@ -24,6 +23,8 @@ export interface UnansweredItem {
 export type OpsReply =
   | { readonly kind: 'refused'; readonly needed: string; readonly reason: string }
   | { readonly kind: 'problem'; readonly message: string }
+  /** A domain rule refused the action; the bot says why from the error's code and details. */
+  | { readonly kind: 'error'; readonly error: DomainError }
   | { readonly kind: 'referral'; readonly referral: Referral; readonly events: readonly ProgramEvent[] }
   | { readonly kind: 'explain'; readonly referral: Referral; readonly recomputed: RecomputedMatch; readonly sameAsStored: boolean }
   | { readonly kind: 'pick-part'; readonly referral: Referral; readonly parts: readonly ReferralAssignment[]; readonly target: string }
@@ -86,22 +87,6 @@ function placement(parts: ReadonlyArray<{ readonly mpnId: string; readonly workl
  */
 export class OpsCommands {
   constructor(private readonly deps: OpsDependencies) {}
-
-  /** Runs a typed operations command. */
-  run(command: OpsCommand, text: string, p: Principal): Promise<OpsReply> | OpsReply {
-    switch (command) {
-      case 'referral':
-        return this.referral(p, text);
-      case 'explain':
-        return this.explain(p, text);
-      case 'reassign':
-        return this.reassign(p, text);
-      case 'unanswered':
-        return this.unanswered(p);
-      case 'role':
-        return this.role(p, text);
-    }
-  }
 
   private refuse(p: Principal, action: Action): OpsReply | null {
     const d = authorize(p, action);
@@ -197,7 +182,7 @@ export class OpsCommands {
         const current = now?.assignments.find((a) => a.id === part.id);
         if (now !== undefined && current !== undefined) return { kind: 'already-moved', referral: now, part: current };
       }
-      if (isDomainError(err)) return { kind: 'problem', message: err.message };
+      if (isDomainError(err)) return { kind: 'error', error: err };
       throw err;
     }
   }
@@ -239,7 +224,7 @@ export class OpsCommands {
       return { kind: 'role-changed', verb, user: change.user, role: request.role, mpnId: request.mpnId, created: change.created, replaced: change.replaced };
     } catch (err) {
       if (isDomainError(err, 'role.self-revoke')) this.deps.logRefusal({ action: 'manage-roles', mpnId: null, userId: p.aadObjectId, reason: err.message });
-      if (isDomainError(err)) return { kind: 'problem', message: err.message };
+      if (isDomainError(err)) return { kind: 'error', error: err };
       throw err;
     }
   }

@@ -1,7 +1,7 @@
 import { authorize, type Action, type Principal } from '../domain/access/policy.ts';
 import { previousQuarter, quarterContaining, parseQuarterLabel } from '../domain/acceptance/index.ts';
 import type { AcceptanceRow } from '../domain/acceptance/types.ts';
-import { isDomainError } from '../domain/errors.ts';
+import { isDomainError, type DomainError } from '../domain/errors.ts';
 import { planPause } from '../domain/pause/index.ts';
 import type { ReferralService } from '../domain/referrals/referral-service.ts';
 import type { DeclineReason, LocationRecord, Referral, ReferralAssignment } from '../domain/referrals/types.ts';
@@ -25,6 +25,8 @@ export type CommandReply =
   | { readonly kind: 'guest'; readonly command: string }
   | { readonly kind: 'pick-location'; readonly command: string; readonly locations: readonly LocationRecord[] }
   | { readonly kind: 'problem'; readonly message: string }
+  /** A domain rule refused the action; the bot says why from the error's code and details. */
+  | { readonly kind: 'error'; readonly error: DomainError }
   | { readonly kind: 'pending'; readonly location: LocationRecord; readonly items: readonly PendingItem[]; readonly page: number; readonly pages: number; readonly total: number }
   | { readonly kind: 'already-answered'; readonly referral: Referral; readonly part: ReferralAssignment }
   | { readonly kind: 'accepted'; readonly referral: Referral; readonly parts: readonly ReferralAssignment[]; readonly byName: string }
@@ -83,6 +85,9 @@ export class ReferralCommands {
     const choice = chooseLocation(principal, text);
     if (choice.kind === 'guest') return { ok: false, reply: { kind: 'guest', command } };
     if (choice.kind === 'ask-operations') {
+      // Operations may look at any location but answer or pause none: say so before asking which.
+      const refused = this.refuse(principal, action, null);
+      if (refused !== null) return { ok: false, reply: refused };
       return { ok: false, reply: { kind: 'problem', message: `Which location? Add its MPN ID, for example \`${command} 4100001\`.` } };
     }
     const read = this.service.read();
@@ -272,7 +277,7 @@ export class ReferralCommands {
   }
 
   private problemOf(err: unknown): CommandReply {
-    if (isDomainError(err)) return { kind: 'problem', message: err.message };
+    if (isDomainError(err)) return { kind: 'error', error: err };
     throw err;
   }
 }

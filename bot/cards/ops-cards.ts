@@ -2,6 +2,7 @@ import { DECLINE_REASON_LABELS } from '../../dialogs/decline-reason.ts';
 import type { OpsReply } from '../../dialogs/ops-commands.ts';
 import type { ProgramEvent, Referral, ReferralAssignment } from '../../domain/referrals/types.ts';
 import type { Names } from '../names.ts';
+import { sayError } from '../error-table.ts';
 import { actionSet, askButton, card, container, executeButton, facts, heading, text, type AdaptiveCard, type CardElement } from './adaptive.ts';
 
 /** Card actions of the operations commands. */
@@ -214,6 +215,8 @@ export function renderOps(reply: OpsReply, names: Names): AdaptiveCard | string 
       return `Sorry, that needs ${reply.needed}. ${reply.reason} Nothing was changed. Ask FastTrack operations if you need access.`;
     case 'problem':
       return reply.message;
+    case 'error':
+      return sayError(reply.error);
     case 'referral':
       return referralDetailsCard(reply, names);
     case 'explain':

@@ -1,14 +1,20 @@
 import type { FaqTopic } from '../../domain/faq/topic.ts';
-import { exactCommand } from './command-grammar.ts';
 import { SpellingCorrector } from './spelling.ts';
 import { canonicalWord } from './synonyms.ts';
 import { SoftmaxClassifier } from './softmax-classifier.ts';
 import { TfidfIndex, type LabelledFeatures } from './tfidf-index.ts';
 import { contentStems, featuresOf, isStopword, words } from './text-features.ts';
 
-/** One routing decision, in the shape of the classify contract. */
+/** What a message asks for, as the bot acts on it. */
+export type Intent =
+  | { readonly kind: 'faq'; readonly topicId: string }
+  | { readonly kind: 'command'; readonly name: string }
+  | { readonly kind: 'none' };
+
+/** One routing decision: the label, score and alternatives of the classify contract, and the intent. */
 export interface RouteResult {
   readonly label: string;
+  readonly intent: Intent;
   readonly score: number;
   readonly alternatives: readonly string[];
 }
@@ -18,6 +24,11 @@ export interface RouterTraining {
   readonly commands: ReadonlyArray<{ readonly id: string; readonly examples: readonly string[] }>;
   /** Questions outside the program, learnt as their own class so near-misses abstain. */
   readonly outOfScope: readonly string[];
+  /**
+   * The command a message spells out literally, checked before any statistics so that "help"
+   * never turns into a topic and "pending" never abstains.
+   */
+  readonly exact: (text: string) => string | undefined;
 }
 
 export interface RouterOptions {
@@ -49,11 +60,15 @@ export class IntentRouter {
   private readonly index: TfidfIndex;
   private readonly speller: SpellingCorrector;
   private readonly classifier: SoftmaxClassifier;
+  private readonly exact: RouterTraining['exact'];
+  /** Label → intent, built with the labels, so nothing downstream parses label text. */
+  private readonly intents = new Map<string, Intent>([[NONE, { kind: 'none' }]]);
 
   constructor(
     training: RouterTraining,
     private readonly options: RouterOptions = DEFAULT_ROUTER_OPTIONS,
   ) {
+    this.exact = training.exact;
     const docs: Array<LabelledFeatures & { readonly text: string }> = [];
     const vocabulary: string[] = [];
     const add = (label: string, text: string) => {
@@ -63,12 +78,16 @@ export class IntentRouter {
     };
     for (const t of training.topics) {
       const label = `faq:${t.id}`;
+      this.intents.set(label, { kind: 'faq', topicId: t.id });
       add(label, t.title);
       add(label, t.question);
       for (const p of t.phrasings) add(label, p);
       if (t.keywords.length > 0) add(label, t.keywords.join(' '));
     }
-    for (const c of training.commands) for (const e of c.examples) add(`cmd:${c.id}`, e);
+    for (const c of training.commands) {
+      this.intents.set(commandLabel(c.id), { kind: 'command', name: c.id });
+      for (const e of c.examples) add(commandLabel(c.id), e);
+    }
     for (const q of training.outOfScope) add(OUT_OF_SCOPE, q);
     this.index = new TfidfIndex(docs);
     this.speller = new SpellingCorrector(vocabulary);
@@ -97,15 +116,19 @@ export class IntentRouter {
       .sort((x, y) => y.score - x.score || x.label.localeCompare(y.label));
   }
 
+  private intentOf(label: string): Intent {
+    return this.intents.get(label) ?? { kind: 'none' };
+  }
+
   route(text: string): RouteResult {
-    const command = exactCommand(text);
-    if (command !== undefined) return { label: `cmd:${command}`, score: 1, alternatives: [] };
+    const command = this.exact(text);
+    if (command !== undefined) return { label: commandLabel(command), intent: { kind: 'command', name: command }, score: 1, alternatives: [] };
 
     const ranked = this.rank(text);
     const real = ranked.filter((r) => r.label !== OUT_OF_SCOPE);
     const top = ranked[0];
     const bestReal = real[0];
-    if (top === undefined || bestReal === undefined) return { label: NONE, score: 1, alternatives: [] };
+    if (top === undefined || bestReal === undefined) return { label: NONE, intent: { kind: 'none' }, score: 1, alternatives: [] };
 
     const abstain = top.label === OUT_OF_SCOPE || bestReal.score < this.options.threshold;
     const chosen = abstain ? NONE : bestReal.label;
@@ -114,16 +137,23 @@ export class IntentRouter {
       .slice(0, MAX_ALTERNATIVES)
       .map((r) => r.label);
     const score = abstain ? 1 - bestReal.score : bestReal.score;
-    return { label: chosen, score: round(clamp01(score)), alternatives };
+    return { label: chosen, intent: this.intentOf(chosen), score: round(clamp01(score)), alternatives };
   }
 
   /** The closest FAQ topics to a text, best first: the buttons offered when the bot abstains. */
   closestTopics(text: string, limit: number): string[] {
     return this.rank(text)
-      .filter((s) => s.label.startsWith('faq:'))
-      .slice(0, limit)
-      .map((s) => s.label.slice(4));
+      .flatMap((s) => {
+        const intent = this.intentOf(s.label);
+        return intent.kind === 'faq' ? [intent.topicId] : [];
+      })
+      .slice(0, limit);
   }
+}
+
+/** The classify contract's label for a command. */
+function commandLabel(name: string): string {
+  return `cmd:${name}`;
 }
 
 function clamp01(x: number): number {

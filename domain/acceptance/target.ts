@@ -23,7 +23,7 @@ export function targetFraction(target: number): TargetFraction {
   const match = Number.isFinite(target) && target >= 0 && target <= 1 ? DECIMAL.exec(String(target)) : null;
   if (match === null) {
     throw new DomainError('acceptance.bad-target', `The target must be a number from 0 to 1, not ${target}.`, {
-      target,
+      target: String(target),
     });
   }
   const fraction = match[2] ?? '';

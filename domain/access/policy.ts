@@ -74,7 +74,9 @@ export function authorize(p: Principal, action: Action, mpnId?: string): Decisio
       p.user === undefined
         ? 'I do not know you yet as a member of a partner location.'
         : held === undefined
-          ? `You are not registered for location ${mpnId ?? '(none)'}.`
+          ? mpnId === undefined
+            ? 'You are not registered for any partner location.'
+            : `You are not registered for location ${mpnId}.`
           : `You are a ${held.role} of location ${held.mpnId}.`;
     return { allowed: false, needed: NEEDED[action], reason };
   }

@@ -47,7 +47,7 @@ export class RoleAdmin {
       const user: UserRecord = existing ?? { tenantId: subject.tenantId, aadObjectId: subject.aadObjectId, name: subject.aadObjectId, roles: [] };
       const same = user.roles.find((r) => r.mpnId === mpnId && (role === 'operations' ? r.role === 'operations' : r.role !== 'operations'));
       if (same?.role === role) {
-        throw new DomainError('role.already-held', `${user.name} already has the ${role} role${mpnId === null ? '' : ` at ${mpnId}`}.`, { role, mpnId });
+        throw new DomainError('role.already-held', `${user.name} already has the ${role} role${mpnId === null ? '' : ` at ${mpnId}`}.`, { name: user.name, role, mpnId });
       }
       const roles = [...user.roles.filter((r) => r !== same), { role, mpnId }];
       const updated: UserRecord = { ...user, roles };
@@ -67,7 +67,7 @@ export class RoleAdmin {
       const held = user?.roles.find((r) => r.role === role && r.mpnId === mpnId);
       if (user === undefined || held === undefined) {
         const who = user?.name ?? subject.aadObjectId;
-        throw new DomainError('role.not-held', `${who} does not have the ${role} role${mpnId === null ? '' : ` at ${mpnId}`}, so there is nothing to revoke.`, { role, mpnId });
+        throw new DomainError('role.not-held', `${who} does not have the ${role} role${mpnId === null ? '' : ` at ${mpnId}`}, so there is nothing to revoke.`, { name: who, role, mpnId });
       }
       const updated: UserRecord = { ...user, roles: user.roles.filter((r) => r !== held) };
       tx.putUser(updated);

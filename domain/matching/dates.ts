@@ -71,7 +71,7 @@ export function isContractDate(text: string): boolean {
 export function parseDay(text: string, field: string): number {
   const day = tryParseDay(text);
   if (day === null) {
-    throw new DomainError('invalid-date', `${field}: not a valid date: ${text}`, { field, value: text });
+    throw new DomainError('matching.invalid-date', `${field}: not a valid date: ${text}`, { field, value: text });
   }
   return day;
 }

@@ -74,7 +74,7 @@ export function prepareLocations(
   const seen = new Set<string>();
   return locations.map((loc, i) => {
     if (seen.has(loc.mpnId)) {
-      throw new DomainError('duplicate-mpn-id', `locations[${i}].mpnId: duplicate MPN ID ${loc.mpnId}`, {
+      throw new DomainError('matching.duplicate-mpn-id', `locations[${i}].mpnId: duplicate MPN ID ${loc.mpnId}`, {
         mpnId: loc.mpnId,
       });
     }

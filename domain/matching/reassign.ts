@@ -31,7 +31,7 @@ export function rematchDeclined(matcher: Matcher, part: DeclinedPart, options: M
   for (const workload of part.declinedWorkloads) {
     if (!referral.workloads.some((w) => w.toLowerCase() === workload.toLowerCase())) {
       throw new DomainError(
-        'not-requested-workload',
+        'matching.not-requested-workload',
         `referral ${referral.id} did not request ${workload}`,
         { referralId: referral.id, workload },
       );

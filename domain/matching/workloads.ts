@@ -21,7 +21,7 @@ export function requestedWorkloads(workloads: readonly string[], referralId: str
     }
   }
   if (names.length === 0) {
-    throw new DomainError('no-workloads', `referral ${referralId}: workloads must not be empty`, { referralId });
+    throw new DomainError('matching.no-workloads', `referral ${referralId}: workloads must not be empty`, { referralId });
   }
   return { names, lowers };
 }

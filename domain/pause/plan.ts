@@ -59,7 +59,7 @@ export function planPause(request: PauseRequest): PausePlan {
   const untilMs = instantMs(request.until, 'until');
   const settings = request.settings ?? DEFAULT_PAUSE_SETTINGS;
   const by = request.by.trim();
-  if (by === '') throw new DomainError('pause.no-admin', 'A pause must name the program admin who asked for it.');
+  if (by === '') throw new DomainError('pause.no-admin', 'A pause must name the program admin who asked for it.', {});
   const { current } = request;
   const replacesExpired = current !== null && isPauseExpired(nowMs, current) ? current : null;
   if (current !== null && replacesExpired === null) {
@@ -78,14 +78,14 @@ export function planPause(request: PauseRequest): PausePlan {
     throw new DomainError(
       'pause.in-past',
       `A pause must end on a later date than today; ${dayToDate(today + days)} is ${days === 0 ? 'today' : 'in the past'}. The earliest end date is ${dayToDate(today + 1)}.`,
-      { until: dayToDate(today + days), earliest: dayToDate(today + 1) },
+      { until: dayToDate(today + days), earliest: dayToDate(today + 1), today: days === 0 },
     );
   }
   if (days > MAX_PAUSE_DAYS) {
     throw new DomainError(
       'pause.too-long',
       `${PAUSE_RULE} A pause ending on ${dayToDate(today + days)} would last ${days} days; the latest end date is ${dayToDate(today + MAX_PAUSE_DAYS)}.`,
-      { until: dayToDate(today + days), latest: dayToDate(today + MAX_PAUSE_DAYS), days },
+      { until: dayToDate(today + days), latest: dayToDate(today + MAX_PAUSE_DAYS), days, maxDays: MAX_PAUSE_DAYS },
     );
   }
   return {
@@ -141,13 +141,13 @@ export function planResume(request: ResumeRequest): ResumePlan {
   const nowMs = instantMs(request.now, 'now');
   const { current } = request;
   if (current === null) {
-    throw new DomainError('pause.not-paused', 'This location is not paused, so there is nothing to resume.');
+    throw new DomainError('pause.not-paused', 'This location is not paused, so there is nothing to resume.', { endedOn: null });
   }
   if (isPauseExpired(nowMs, current)) {
     throw new DomainError(
       'pause.not-paused',
       `This location's pause already ended on ${current.pausedUntil}; it receives referrals again.`,
-      { pausedUntil: current.pausedUntil },
+      { endedOn: current.pausedUntil },
     );
   }
   return { resumedAt: formatInstant(nowMs), ended: current };

@@ -47,7 +47,7 @@ export const PAUSE_RULE =
 export function instantMs(value: Date | string, field: string): number {
   const ms = typeof value === 'string' ? parseInstant(value) : value.getTime();
   if (Number.isNaN(ms)) {
-    throw new DomainError('pause.bad-date', `${field} "${String(value)}" is not a date.`, { [field]: String(value) });
+    throw new DomainError('pause.bad-date', `${field} "${String(value)}" is not a date.`, { field, value: String(value) });
   }
   return ms;
 }

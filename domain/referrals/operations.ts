@@ -73,7 +73,7 @@ function offeredAssignment(referral: Referral, assignmentId: string, verb: strin
     throw new DomainError(
       'assignment.not-offered',
       `This part of referral ${referral.id} was already ${a.state}${a.answeredAt === null ? '' : ` on ${a.answeredAt.slice(0, 10)}`}, so it cannot be ${verb}.`,
-      { referralId: referral.id, assignmentId, state: a.state },
+      { referralId: referral.id, assignmentId, state: a.state, answeredOn: a.answeredAt === null ? null : a.answeredAt.slice(0, 10) },
     );
   }
   return a;
@@ -211,13 +211,14 @@ function movableAssignment(referral: Referral, assignmentId: string): ReferralAs
 /** The hard rules a manual choice cannot override: the location exists, is in the program, is not paused. */
 function checkManualTarget(target: Extract<ReassignTarget, { kind: 'location' }>, part: ReferralAssignment, now: string): LocationRecord {
   const l = target.location;
-  const details = { mpnId: target.mpnId };
-  if (l === undefined) throw new DomainError('reassign.unknown-location', `There is no location with MPN ID ${target.mpnId}.`, details);
+  if (l === undefined) throw new DomainError('reassign.unknown-location', `There is no location with MPN ID ${target.mpnId}.`, { mpnId: target.mpnId });
   const name = `${l.name} (MPN ID ${l.mpnId})`;
+  const details = { mpnId: l.mpnId, name: l.name };
   if (l.status !== 'active') throw new DomainError('reassign.location-departed', `${name} has left the program, so it cannot receive referrals.`, details);
   // The matching contract's pause rule: paused while today is before pausedUntil.
-  if (l.pause !== null && now.slice(0, 10) < l.pause.pausedUntil.slice(0, 10)) {
-    throw new DomainError('reassign.location-paused', `${name} is paused until ${l.pause.pausedUntil.slice(0, 10)}, so it cannot receive referrals now.`, details);
+  const pausedUntil = l.pause?.pausedUntil.slice(0, 10);
+  if (pausedUntil !== undefined && now.slice(0, 10) < pausedUntil) {
+    throw new DomainError('reassign.location-paused', `${name} is paused until ${pausedUntil}, so it cannot receive referrals now.`, { ...details, pausedUntil });
   }
   if (l.mpnId === part.mpnId) throw new DomainError('reassign.same-location', `${name} already holds this part.`, details);
   return l;

@@ -3,20 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ActivityTypes, TestAdapter, type Activity } from 'botbuilder';
-import { FaqConversation } from '../../dialogs/conversation.ts';
 import { JsonStore } from '../../data/store/json-store.ts';
-import { LowdbFaqLog, LowdbGreetings } from '../../data/store/faq-log-repository.ts';
 import { emptyStore, storeSchema, type StoreData } from '../../data/store/schema.ts';
 import { loadRouting } from '../../bot/router-factory.ts';
-import { StorageFollowUps } from '../../bot/follow-up-storage.ts';
-import { LowdbStorage } from '../../data/store/bot-state-storage.ts';
-import { ReferralBot } from '../../bot/referral-bot.ts';
+import type { ReferralBot } from '../../bot/referral-bot.ts';
+import { composeBot } from '../../bot/app.ts';
 import { memoryLogger } from '../../bot/logger.ts';
 import { ReferralService } from '../../domain/referrals/referral-service.ts';
 import { LowdbProgramRepository } from '../../data/store/program-repository.ts';
-import { ReferralCommands } from '../../dialogs/referral-commands.ts';
-import { OpsCommands } from '../../dialogs/ops-commands.ts';
-import { RoleAdmin } from '../../domain/access/role-admin.ts';
 
 const ALEX = { id: 'user-alex', name: 'Alex Wilber', aadObjectId: '00000000-0000-0000-0000-0000000000020' };
 const TENANT = '00000000-0000-0000-0000-0000000000001';
@@ -52,19 +46,10 @@ describe('ReferralBot (TestAdapter)', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'bot-test-'));
     store = await JsonStore.open(path.join(dir, 'db.json'), storeSchema, emptyStore);
     logger = memoryLogger();
-    const faq = new FaqConversation(routing.router, routing.knowledgeBase, new LowdbFaqLog(store), () => new Date('2026-11-25T12:00:00Z'));
     const now = () => new Date('2026-11-25T12:00:00Z');
-    const referrals = new ReferralService(new LowdbProgramRepository(store), now, () => 'id');
-    const commands = new ReferralCommands(referrals, now, () => undefined);
-    const ops = new OpsCommands({
-      service: referrals,
-      roles: new RoleAdmin(new LowdbProgramRepository(store)),
-      faqLog: new LowdbFaqLog(store),
-      knowledgeBase: routing.knowledgeBase,
-      logRefusal: () => undefined,
-      audit: () => undefined,
-    });
-    bot = new ReferralBot(faq, new LowdbGreetings(store), logger, now, commands, referrals, ops, new StorageFollowUps(new LowdbStorage(store, now)));
+    const repository = new LowdbProgramRepository(store);
+    const referrals = new ReferralService(repository, now, () => 'id');
+    bot = composeBot({ store, repository, referrals, logger, now, routing });
   });
 
   afterEach(async () => {
@@ -187,20 +172,21 @@ describe('ReferralBot (TestAdapter)', () => {
     assert.equal(store.data.faqFeedback.length, 0);
   });
 
-  it('answers help with the command list', async () => {
+  it('answers help for a user it does not know with what a guest may do and how to get access', async () => {
     await adapter()
       .send(message('help'))
       .assertReply((r) => {
         const body = texts(cardOf(r));
-        for (const c of ['pending', 'acceptance rate', 'pause', 'resume']) assert.ok(body.includes(c), `help lists ${c}`);
+        for (const c of ['**help**', '**whoami**', 'give you access']) assert.ok(body.includes(c), `help shows ${c}`);
+        for (const c of ['**pending**', '**pause', '**resume**', '**referral R-']) assert.ok(!body.includes(c), `a guest is offered ${c}`);
       });
   });
 
-  it('answers honestly that a command is not available yet, with no made-up data', async () => {
+  it('subscribe typed in a personal chat says where to type it', async () => {
     await adapter()
       .send(message('subscribe'))
       .assertReply((r) => {
-        assert.match(r.text ?? '', /not available in this version/);
+        assert.match(r.text ?? '', /in the team channel/);
         assert.equal(r.attachments, undefined);
       });
   });

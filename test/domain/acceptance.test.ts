@@ -4,7 +4,7 @@ import { computeAcceptance } from '../../domain/acceptance/compute.ts';
 import { parseAcceptanceInput } from '../../domain/acceptance/schema.ts';
 import type { QuarterScheme } from '../../domain/acceptance/quarters.ts';
 import type { AcceptanceEventType, AcceptanceRow, LoggedEvent } from '../../domain/acceptance/types.ts';
-import { isDomainError } from '../../domain/errors.ts';
+import { isDomainError, type DomainErrorCode } from '../../domain/errors.ts';
 
 const examples = new URL('../../../shared/contracts/examples/', import.meta.url);
 const AS_OF = '2026-11-25T12:00:00Z';
@@ -43,7 +43,7 @@ function onlyRow(events: readonly LoggedEvent[], options: { quarters?: QuarterSc
   return row;
 }
 
-function throwsDomain(fn: () => unknown, code: string, mentions: string): void {
+function throwsDomain(fn: () => unknown, code: DomainErrorCode, mentions: string): void {
   assert.throws(fn, (error: unknown) => {
     assert.ok(isDomainError(error, code), `expected ${code}, got ${String(error)}`);
     assert.match(error.message, new RegExp(mentions));

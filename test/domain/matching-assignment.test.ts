@@ -158,13 +158,13 @@ describe('matching: choosing the assignment', () => {
   });
 
   it('rejects dates that do not parse and repeated MPN IDs', () => {
-    assert.throws(() => new Matcher({ asOf: '2026-02-30', locations: [], partners: [] }), (e) => isDomainError(e, 'invalid-date'));
+    assert.throws(() => new Matcher({ asOf: '2026-02-30', locations: [], partners: [] }), (e) => isDomainError(e, 'matching.invalid-date'));
     assert.throws(
       () => new Matcher({ asOf: AS_OF, locations: [location('1'), location('1')], partners: [] }),
-      (e) => isDomainError(e, 'duplicate-mpn-id'),
+      (e) => isDomainError(e, 'matching.duplicate-mpn-id'),
     );
     const matcher = new Matcher({ asOf: AS_OF, locations: [], partners: [] });
-    assert.throws(() => matcher.match(referral([])), (e) => isDomainError(e, 'no-workloads'));
+    assert.throws(() => matcher.match(referral([])), (e) => isDomainError(e, 'matching.no-workloads'));
   });
 });
 
@@ -235,7 +235,7 @@ describe('matching: reassigning a declined part', () => {
     const matcher = new Matcher({ asOf: AS_OF, locations: [location('1')], partners });
     assert.throws(
       () => rematchDeclined(matcher, { referral: original, declinedWorkloads: ['Exchange'], declinedBy: ['1'] }),
-      (e) => isDomainError(e, 'not-requested-workload'),
+      (e) => isDomainError(e, 'matching.not-requested-workload'),
     );
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isDomainError } from '../../domain/errors.ts';
+import { isDomainError, type DomainErrorCode } from '../../domain/errors.ts';
 import { duePauseExpiries, isPauseExpired, isPaused, pauseReminderDueAt } from '../../domain/pause/expiry.ts';
 import { planPause, planResume } from '../../domain/pause/plan.ts';
 import type { PauseRequest } from '../../domain/pause/plan.ts';
@@ -12,7 +12,7 @@ function pause(overrides: Partial<PauseRequest>): ReturnType<typeof planPause> {
   return planPause({ now: NOW, current: null, until: '2026-12-01', by: 'admin@contoso', ...overrides });
 }
 
-function refuses(fn: () => unknown, code: string, mentions?: RegExp): void {
+function refuses(fn: () => unknown, code: DomainErrorCode, mentions?: RegExp): void {
   assert.throws(fn, (error: unknown) => {
     assert.ok(isDomainError(error, code), `expected ${code}, got ${String(error)}`);
     if (mentions !== undefined) assert.match(error.message, mentions);

@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, inflateRawSync } from 'node:zlib';
-import { COMMAND_HELP } from '../../bot/cards/help-cards.ts';
-import { exactCommand } from '../../dialogs/router/command-grammar.ts';
+import { COMMANDS, typedCommand } from '../../bot/commands/command-table.ts';
 import {
   COMMAND_LIMITS,
   ICONS,
@@ -159,7 +158,7 @@ describe('Teams app package: appPackage/manifest.json', () => {
 
     const personal = commandsFor(m, 'personal');
     for (const c of ['help', 'pending', 'accept', 'decline', 'acceptance rate', 'pause', 'resume', 'status']) assert.ok(personal.includes(c), `personal lacks ${c}`);
-    const operations = new Set(COMMAND_HELP.filter((c) => c.operations === true).map((c) => c.command));
+    const operations = new Set(COMMANDS.filter((c) => c.who.length === 1 && c.who[0] === 'operations').map((c) => c.name.replace(/-/g, ' ')));
     assert.ok(personal.some((c) => operations.has(c)), 'personal lists no FastTrack operations command');
     const team = commandsFor(m, 'team');
     for (const c of ['help', 'subscribe', 'unsubscribe', 'pending', 'status']) assert.ok(team.includes(c), `team lacks ${c}`);
@@ -174,13 +173,13 @@ describe('Teams app package: appPackage/manifest.json', () => {
     for (const list of bot(m).commandLists) {
       for (const { title, description = '' } of list.commands) {
         const name = title.replace(/ /g, '-');
-        if (exactCommand(title) === name) continue;
+        if (typedCommand(title) === name) continue;
         // A command that needs an argument: its description must show the help card's example,
         // and that example must route to the command.
-        const help = COMMAND_HELP.find((c) => c.command === title);
+        const help = COMMANDS.find((c) => c.name === name)?.help;
         assert.ok(help !== undefined, `"${title}" (${list.scopes.join()}) is not a command the bot routes`);
-        assert.ok(description.includes(help.example), `"${title}": the description should show "${help.example}"`);
-        assert.equal(exactCommand(help.example), name, `"${help.example}" does not route to ${name}`);
+        assert.ok(description.includes(help.usage), `"${title}": the description should show "${help.usage}"`);
+        assert.equal(typedCommand(help.usage), name, `"${help.usage}" does not route to ${name}`);
       }
     }
   });
