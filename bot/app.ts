@@ -37,7 +37,6 @@ import { SsoVerifier, fetchJsonOverHttp, type FetchJson } from './http/tab-auth.
 import { tabApiRoutes } from './http/tab-routes.ts';
 import { tabStaticRoutes } from './http/tab-static.ts';
 import { aboutPageRoutes } from './http/about-pages.ts';
-import { WhoAmI } from '../dialogs/whoami.ts';
 import { COMMANDS } from './commands/command-table.ts';
 
 const storeChanges = changesTo<StoreData>();
@@ -118,7 +117,7 @@ export function composeBot(parts: BotParts): ReferralBot {
       ops,
       subscriptions: new SubscriptionCommands(outbox, read, logRefusal),
       outbox: new OutboxCommands(outbox, logRefusal),
-      whoami: new WhoAmI(read),
+      read,
       faq,
       followUps: new StorageFollowUps(new LowdbStorage(store, now)),
       names: namesFrom(read),

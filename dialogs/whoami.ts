@@ -15,19 +15,14 @@ export interface WhoAmIReply {
 }
 
 /** `whoami`: anyone may ask; it shows only the caller's own records. */
-export class WhoAmI {
-  constructor(private readonly read: () => ProgramReadModel) {}
-
-  run(p: Principal): WhoAmIReply {
-    const read = this.read();
-    return {
-      kind: 'whoami',
-      name: p.user?.name ?? null,
-      tenantId: p.tenantId,
-      aadObjectId: p.aadObjectId,
-      operations: isOperations(p),
-      locations: locationsOf(p).map((l) => ({ mpnId: l.mpnId, name: read.location(l.mpnId)?.name ?? `MPN ID ${l.mpnId}`, role: l.role })),
-      audiences: audiencesOf(p),
-    };
-  }
+export function whoAmI(p: Principal, read: ProgramReadModel): WhoAmIReply {
+  return {
+    kind: 'whoami',
+    name: p.user?.name ?? null,
+    tenantId: p.tenantId,
+    aadObjectId: p.aadObjectId,
+    operations: isOperations(p),
+    locations: locationsOf(p).map((l) => ({ mpnId: l.mpnId, name: read.location(l.mpnId)?.name ?? `MPN ID ${l.mpnId}`, role: l.role })),
+    audiences: audiencesOf(p),
+  };
 }

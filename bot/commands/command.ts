@@ -5,7 +5,7 @@ import type { OpsCommands } from '../../dialogs/ops-commands.ts';
 import type { OutboxCommands } from '../../dialogs/outbox-commands.ts';
 import type { ReferralCommands } from '../../dialogs/referral-commands.ts';
 import type { SubscriptionCommands } from '../../dialogs/subscription-commands.ts';
-import type { WhoAmI } from '../../dialogs/whoami.ts';
+import type { ProgramReadModel } from '../../domain/referrals/repository.ts';
 import type { AdaptiveCard } from '../cards/adaptive.ts';
 import type { Names } from '../names.ts';
 import type { Audience } from '../../domain/access/audience.ts';
@@ -29,7 +29,8 @@ export interface CommandServices {
   readonly ops: OpsCommands;
   readonly subscriptions: SubscriptionCommands;
   readonly outbox: OutboxCommands;
-  readonly whoami: WhoAmI;
+  /** The program as stored now, for handlers that only read it. */
+  readonly read: () => ProgramReadModel;
   readonly faq: FaqConversation;
   readonly followUps: FollowUps;
   readonly names: Names;

@@ -1,6 +1,7 @@
 import type { Audience } from '../../domain/access/audience.ts';
 import { helpCard, type HelpLine } from '../cards/help-cards.ts';
 import { whoAmICard } from '../cards/whoami-card.ts';
+import { whoAmI } from '../../dialogs/whoami.ts';
 import { command, type Command } from './command.ts';
 
 /**
@@ -39,7 +40,7 @@ export const GENERAL_COMMANDS: readonly Command[] = [
     examples: [],
     who: EVERYONE,
     help: { usage: 'whoami', description: 'Who I think you are: your name, tenant, roles and locations, and what you may do.' },
-    handle: (t, s) => ({ reply: s.whoami.run(t.principal), mayRun: helpFor(s.commands, t.audiences) }),
+    handle: (t, s) => ({ reply: whoAmI(t.principal, s.read()), mayRun: helpFor(s.commands, t.audiences) }),
     render: ({ reply, mayRun }) => whoAmICard(reply, [...mayRun.commands, ...mayRun.operations]),
   }),
 ];
