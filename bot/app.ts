@@ -38,6 +38,7 @@ import { tabApiRoutes } from './http/tab-routes.ts';
 import { tabStaticRoutes } from './http/tab-static.ts';
 import { aboutPageRoutes } from './http/about-pages.ts';
 import { COMMANDS } from './commands/command-table.ts';
+import { DEFAULT_TARGET } from '../domain/acceptance/target.ts';
 
 const storeChanges = changesTo<StoreData>();
 
@@ -152,7 +153,7 @@ export async function buildApp(
   const referrals = new ReferralService(repository, now, randomUUID, {
     pause: { ...DEFAULT_PAUSE_SETTINGS, minDaysBetweenPauses: config.pauseMinDaysBetween },
     quarters: config.quarters,
-    target: 0.8,
+    target: DEFAULT_TARGET,
   });
   const outbox = new LowdbOutbox(store, repository, now);
   const recovered = await outbox.recoverInFlight();

@@ -1,10 +1,10 @@
 import * as chrono from 'chrono-node';
+import { MS_PER_DAY } from '../domain/calendar.ts';
 
 export type PauseEnd =
   | { readonly ok: true; readonly until: string; readonly matched: string }
   | { readonly ok: false; readonly reason: 'missing' | 'unparsed' };
 
-const DAY = 86_400_000;
 
 function isoDay(d: Date): string {
   return d.toISOString().slice(0, 10);
@@ -32,5 +32,5 @@ export function parsePauseEnd(text: string, now: Date): PauseEnd {
   }
   const date = first.start.date();
   // A duration ("for two weeks") lands at now + duration; the pause then ends on that day.
-  return { ok: true, until: isoDay(new Date(Math.floor(date.getTime() / DAY) * DAY)), matched: first.text };
+  return { ok: true, until: isoDay(new Date(Math.floor(date.getTime() / MS_PER_DAY) * MS_PER_DAY)), matched: first.text };
 }

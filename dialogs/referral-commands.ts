@@ -8,6 +8,7 @@ import type { DeclineReason, LocationRecord, Referral, ReferralAssignment } from
 import { declineReasonIn } from './decline-reason.ts';
 import { chooseLocation } from './location-choice.ts';
 import { parsePauseEnd } from './pause-period.ts';
+import { MS_PER_DAY } from '../domain/calendar.ts';
 
 export const PAGE_SIZE = 5;
 /** How long a pause confirmation stays valid. */
@@ -57,7 +58,6 @@ export type CommandReply =
 type Resolved = { readonly ok: true; readonly location: LocationRecord } | { readonly ok: false; readonly reply: CommandReply };
 
 const REFERRAL_ID = /\b(R-\d+)\b/i;
-const DAY = 86_400_000;
 
 /** Logs refusals; the bot passes its logger. */
 export type RefusalLog = (entry: { action: Action; mpnId: string | null; userId: string; reason: string }) => void;
@@ -106,7 +106,7 @@ export class ReferralCommands {
     const r = this.resolve(principal, text, 'pending', 'view-location');
     if (!r.ok) return r.reply;
     const now = this.now().getTime();
-    const all = this.service.pendingFor(r.location.mpnId).map((x) => ({ ...x, ageDays: Math.floor((now - Date.parse(x.part.offeredAt)) / DAY) }));
+    const all = this.service.pendingFor(r.location.mpnId).map((x) => ({ ...x, ageDays: Math.floor((now - Date.parse(x.part.offeredAt)) / MS_PER_DAY) }));
     const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
     const asked = Number(/\bpage\s+(\d+)\b/i.exec(text)?.[1] ?? '1');
     const page = Math.min(Math.max(1, asked), pages);
@@ -224,7 +224,7 @@ export class ReferralCommands {
     const previous = previousQuarter(quarter);
     const report = this.service.acceptance(this.now(), [r.location.mpnId]);
     const row = (q: string) => report.rates.find((x) => x.quarter === q) ?? null;
-    return { kind: 'acceptance', location: r.location, quarter: quarter.label, current: row(quarter.label), previousQuarter: previous.label, previous: row(previous.label), target: 0.8 };
+    return { kind: 'acceptance', location: r.location, quarter: quarter.label, current: row(quarter.label), previousQuarter: previous.label, previous: row(previous.label), target: this.service.acceptanceTarget };
   }
 
   pause(principal: Principal, text: string): CommandReply {

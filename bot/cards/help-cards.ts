@@ -1,6 +1,8 @@
 import type { Audience } from '../../domain/access/audience.ts';
 import type { FaqTopic } from '../../domain/faq/topic.ts';
 import { actionSet, askButton, card, heading, text, type AdaptiveCard, type CardElement } from './adaptive.ts';
+import { DEFAULT_TARGET } from '../../domain/acceptance/target.ts';
+import { percent } from './referral-cards.ts';
 
 /** One line of help: what to type and what it does. */
 export interface HelpLine {
@@ -48,7 +50,7 @@ export function welcomeCard(suggested: readonly FaqTopic[]): AdaptiveCard {
   return card([
     heading('Welcome to the FastTrack referrals assistant'),
     text(
-      'I answer questions about the FastTrack Partner Community referral program: pausing referrals, the 80% acceptance rate, split assignments, CPOR claims, incentives and more.',
+      `I answer questions about the FastTrack Partner Community referral program: pausing referrals, the ${percent(DEFAULT_TARGET)} acceptance rate, split assignments, CPOR claims, incentives and more.`,
     ),
     text('Try one of these questions, or type your own:', { subtle: true }),
     actionSet([...suggested.map((t) => askButton(t.question, t.question)), askButton('What can you do?', 'help')]),

@@ -4,7 +4,7 @@ import type { Referral, ReferralAssignment } from '../../domain/referrals/types.
 import type { Names } from '../names.ts';
 import type { OutboxReply } from '../../dialogs/outbox-commands.ts';
 import { askButton, card, container, facts, heading, text, type AdaptiveCard } from './adaptive.ts';
-import { answerButtons, answeredCard, day, summary } from './referral-cards.ts';
+import { answerButtons, answeredCard, day, percent, summary } from './referral-cards.ts';
 
 function pct(rate: number): string {
   return `${(rate * 100).toFixed(1)}%`;
@@ -94,7 +94,7 @@ export function notificationCard(entry: OutboxEntry, read: ProgramReadModel, nam
           container(
             [
               text(
-                `${where} has accepted ${d.accepted} of ${d.answered} answered offers in ${d.quarter}: **${pct(d.rate)}**, below the ${(d.target * 100).toFixed(0)}% target.` +
+                `${where} has accepted ${d.accepted} of ${d.answered} answered offers in ${d.quarter}: **${pct(d.rate)}**, below the ${percent(d.target)} target.` +
                   (d.acceptNeeded === null ? '' : ` Accepting the next ${d.acceptNeeded} offer${d.acceptNeeded === 1 ? '' : 's'} would bring it back.`),
               ),
             ],

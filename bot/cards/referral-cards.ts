@@ -103,6 +103,11 @@ export function declinedCard(r: Extract<CommandReply, { kind: 'declined' }>, loc
   ]);
 }
 
+/** A target as people write it: 0.8 is 80%. */
+export function percent(fraction: number): string {
+  return `${Math.round(fraction * 1000) / 10}%`;
+}
+
 function pct(rate: number | null): string {
   return rate === null ? 'no answered offers yet' : `${(rate * 100).toFixed(1)}%`;
 }
@@ -112,7 +117,7 @@ export function acceptanceCard(r: Extract<CommandReply, { kind: 'acceptance' }>)
   const body: CardElement[] = [heading(`Acceptance rate ${r.quarter}: ${r.location.name}`)];
   body.push(
     facts([
-      ['Rate', `${pct(c?.rate ?? null)} (target ${(r.target * 100).toFixed(0)}%)`],
+      ['Rate', `${pct(c?.rate ?? null)} (target ${percent(r.target)})`],
       ['Accepted', String(c?.accepted ?? 0)],
       ['Declined', String(c?.declined ?? 0)],
       ['Expired', String(c?.expired ?? 0)],
@@ -124,7 +129,7 @@ export function acceptanceCard(r: Extract<CommandReply, { kind: 'acceptance' }>)
   if (c !== null && c.meetsTarget === false) {
     body.push(
       container(
-        [text(`⚠️ Below the 80% target. Accepting the next ${c.acceptNeeded ?? '?'} offer${c.acceptNeeded === 1 ? '' : 's'} in this quarter would bring you back to it. Rates are measured per MPN ID, each quarter.`)],
+        [text(`⚠️ Below the ${percent(r.target)} target. Accepting the next ${c.acceptNeeded ?? '?'} offer${c.acceptNeeded === 1 ? '' : 's'} in this quarter would bring you back to it. Rates are measured per MPN ID, each quarter.`)],
         'attention',
       ),
     );

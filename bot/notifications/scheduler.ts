@@ -3,6 +3,7 @@ import { acceptanceAlertMark, dueAcceptanceAlerts, duePauseReminders, nextPauseW
 import type { ReferralService } from '../../domain/referrals/referral-service.ts';
 import type { LowdbOutbox } from '../../data/store/outbox-store.ts';
 import type { Logger } from '../logger.ts';
+import { DEFAULT_TARGET } from '../../domain/acceptance/target.ts';
 
 export interface SchedulerOptions {
   /** The longest sleep between checks, so a clock change or a missed wake-up costs at most this. */
@@ -12,7 +13,7 @@ export interface SchedulerOptions {
   readonly target: number;
 }
 
-export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { checkEveryMs: 60_000, acceptanceEveryMs: 60 * 60_000, target: 0.8 };
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { checkEveryMs: 60_000, acceptanceEveryMs: 60 * 60_000, target: DEFAULT_TARGET };
 
 export interface TickResult {
   readonly pausesEnded: readonly string[];

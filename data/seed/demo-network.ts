@@ -1,9 +1,8 @@
 import type { LocationRecord, PartnerRecord, UserRecord } from '../../domain/referrals/types.ts';
-
-const DAY = 86_400_000;
+import { MS_PER_DAY } from '../../domain/calendar.ts';
 
 function day(now: Date, offsetDays: number): string {
-  return new Date(now.getTime() + offsetDays * DAY).toISOString().slice(0, 10);
+  return new Date(now.getTime() + offsetDays * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /** The Agents Playground's tenant and default users (shared/docs/real-client.md). */

@@ -2,8 +2,8 @@ import type { ProgramRepository } from '../../domain/referrals/repository.ts';
 import { ReferralService } from '../../domain/referrals/referral-service.ts';
 import type { CustomerRecord, DeclineReason } from '../../domain/referrals/types.ts';
 import { DEMO_MPN, demoLocations, demoPartners, demoUsers } from './demo-network.ts';
+import { MS_PER_DAY } from '../../domain/calendar.ts';
 
-const DAY = 86_400_000;
 // Common workloads appear more often, as in real demand; rarer ones produce the occasional split.
 const WORKLOADS = ['Teams', 'Teams', 'Teams', 'Intune', 'Intune', 'Exchange', 'SharePoint', 'SharePoint', 'Defender', 'Purview', 'Copilot', 'Entra'];
 const CONTOSO_WORKLOADS = ['Teams', 'Intune', 'Exchange'];
@@ -61,7 +61,7 @@ export async function loadDemoSeed(repo: ProgramRepository, now: Date, newId: ()
   const end = now.getTime();
 
   for (let i = 0; i < 40; i++) {
-    const created = end - Math.round((140 - i * 3.4) * DAY) + Math.round(random() * 6) * 3_600_000;
+    const created = end - Math.round((140 - i * 3.4) * MS_PER_DAY) + Math.round(random() * 6) * 3_600_000;
     // The six newest requests come from Contoso US's own customers, so the demo users (Alex,
     // Megan) find offers waiting for them.
     const forContoso = i >= 34;
@@ -70,7 +70,7 @@ export async function loadDemoSeed(repo: ProgramRepository, now: Date, newId: ()
     const count = random() < 0.6 ? 1 : 2 + Math.floor(random() * 2);
     const workloads = [...new Set(Array.from({ length: count }, () => pool[Math.floor(random() * pool.length)] ?? 'Teams'))];
     // Every few US customers already work with Contoso US, so Alex and Megan have offers to answer.
-    const recent = end - created < 40 * DAY;
+    const recent = end - created < 40 * MS_PER_DAY;
     const claims = country === 'US' && (i % 3 === 0 || recent) ? [{ mpnId: DEMO_MPN.contosoUs, workload: workloads[0] ?? 'Teams' }] : [];
     const customer: CustomerRecord = {
       name: `${NAMES[i % NAMES.length] ?? 'Customer'}${i >= NAMES.length ? ' Holdings' : ''}`,
@@ -81,10 +81,10 @@ export async function loadDemoSeed(repo: ProgramRepository, now: Date, newId: ()
       cporClaims: claims,
     };
     const id = `R-${1001 + i}`;
-    const age = (end - created) / DAY;
+    const age = (end - created) / MS_PER_DAY;
     const roll = random();
     const plan: Plan = age < 30 || roll > 0.9 ? 'pending' : roll < 0.6 ? 'accept' : roll < 0.75 ? 'decline' : 'expire';
-    const answerAt = created + (plan === 'expire' ? 7 : 1 + Math.floor(random() * 3)) * DAY;
+    const answerAt = created + (plan === 'expire' ? 7 : 1 + Math.floor(random() * 3)) * MS_PER_DAY;
     const type = random() < 0.6 ? 'Benefit' : 'Standard';
     actions.push({ at: created, run: () => service.intake({ id, type, workloads, customer }).then(() => undefined) });
     if (plan === 'pending') continue;
@@ -100,8 +100,8 @@ export async function loadDemoSeed(repo: ProgramRepository, now: Date, newId: ()
           else {
             const reason = REASONS[i % REASONS.length] ?? { code: 'no-capacity', text: null };
             const outcome = await service.decline(id, part.id, reason, 'demo-seed');
-            const later = clock + 3 * DAY;
-            if (later < end - 2 * DAY) {
+            const later = clock + 3 * MS_PER_DAY;
+            if (later < end - 2 * MS_PER_DAY) {
               for (const next of outcome.referral.assignments.filter((a) => a.state === 'offered' && !known.has(a.id))) {
                 known.add(next.id);
                 actions.push({ at: later, run: () => service.accept(id, next.id, 'demo-seed').then(() => undefined) });
@@ -114,7 +114,7 @@ export async function loadDemoSeed(repo: ProgramRepository, now: Date, newId: ()
   }
 
   // Wingtip UK paused itself four days ago for two weeks.
-  actions.push({ at: end - 4 * DAY, run: () => service.pause('4200003', new Date(end + 10 * DAY), 'demo-seed').then(() => undefined) });
+  actions.push({ at: end - 4 * MS_PER_DAY, run: () => service.pause('4200003', new Date(end + 10 * MS_PER_DAY), 'demo-seed').then(() => undefined) });
 
   while (actions.length > 0) {
     actions.sort((a, b) => a.at - b.at);

@@ -1,5 +1,5 @@
 export { computeAcceptance } from './compute.ts';
-export { parseInstant, formatInstant, formatUtcDate, MS_PER_DAY } from './instant.ts';
+export { parseInstant, formatInstant, formatUtcDate } from './instant.ts';
 export {
   DEFAULT_QUARTER_SCHEME,
   QUARTER_SCHEMES,

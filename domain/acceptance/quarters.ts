@@ -1,4 +1,5 @@
-import { MS_PER_DAY, daysFromCivil, formatInstant, monthOrdinalOfDay, parseInstant } from './instant.ts';
+import { MS_PER_DAY, daysFromCivil, monthOrdinalOfDay } from '../calendar.ts';
+import { formatInstant, parseInstant } from './instant.ts';
 import { DomainError } from '../errors.ts';
 
 /**

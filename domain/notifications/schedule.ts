@@ -3,9 +3,10 @@ import { pauseReminderDueAt } from '../pause/index.ts';
 import { pauseEndMs } from '../pause/state.ts';
 import type { LocationRecord, PauseRecord } from '../referrals/types.ts';
 import type { NotificationIntent } from './types.ts';
+import { MS_PER_DAY } from '../calendar.ts';
 
 /** A location hears that it is below target at most this often. */
-export const ACCEPTANCE_ALERT_EVERY_MS = 7 * 86_400_000;
+export const ACCEPTANCE_ALERT_EVERY_MS = 7 * MS_PER_DAY;
 
 /**
  * Scheduled work: a notification and the mark that records it was done. `repeatAfterMs` null means

@@ -1,4 +1,5 @@
-import { MS_PER_DAY, formatInstant } from '../acceptance/instant.ts';
+import { MS_PER_DAY } from '../calendar.ts';
+import { formatInstant } from '../acceptance/instant.ts';
 import { PAUSE_REMINDER_DAYS, instantMs, pauseEndMs } from './state.ts';
 import type { LocationPause, PauseState } from './state.ts';
 

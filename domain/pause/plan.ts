@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.ts';
-import { MS_PER_DAY, formatInstant } from '../acceptance/instant.ts';
+import { MS_PER_DAY } from '../calendar.ts';
+import { formatInstant } from '../acceptance/instant.ts';
 import { isPauseExpired } from './expiry.ts';
 import {
   DEFAULT_PAUSE_SETTINGS,

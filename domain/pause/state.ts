@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.ts';
-import { MS_PER_DAY, formatUtcDate, parseInstant } from '../acceptance/instant.ts';
+import { MS_PER_DAY } from '../calendar.ts';
+import { formatUtcDate, parseInstant } from '../acceptance/instant.ts';
 
 /**
  * A location's pause: referrals (Standard and Benefit) are turned off from `pausedAt` until

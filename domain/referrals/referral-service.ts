@@ -18,6 +18,7 @@ import type { DeclineReason, LocationRecord, ProgramEvent, Referral, ReferralAss
 import type { AcceptanceReport } from '../acceptance/types.ts';
 import { acceptanceEventsOf } from './acceptance-events.ts';
 import { recomputeMatch, type RecomputedMatch } from './explain-referral.ts';
+import { DEFAULT_TARGET } from '../acceptance/target.ts';
 
 export interface IntakeResult {
   readonly referral: Referral;
@@ -35,7 +36,7 @@ export interface ServiceSettings {
 export const DEFAULT_SERVICE_SETTINGS: ServiceSettings = {
   pause: DEFAULT_PAUSE_SETTINGS,
   quarters: 'fiscal-july',
-  target: 0.8,
+  target: DEFAULT_TARGET,
 };
 
 function sameRequest(a: NewReferral, b: Referral): boolean {
@@ -76,6 +77,11 @@ export class ReferralService {
 
   get quarterScheme(): QuarterScheme {
     return this.settings.quarters;
+  }
+
+  /** The acceptance target every location is measured against. */
+  get acceptanceTarget(): number {
+    return this.settings.target;
   }
 
   /** The parts offered to a location that still wait for an answer, oldest first. */
