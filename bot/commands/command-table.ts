@@ -8,12 +8,6 @@ import { OPERATIONS_COMMANDS } from './operations-commands.ts';
 /** Every command the bot has, in the order help lists them. Adding a command is one entry here. */
 export const COMMANDS: readonly Command[] = [...GENERAL_COMMANDS, ...LOCATION_COMMANDS, ...NOTIFICATION_COMMANDS, ...OPERATIONS_COMMANDS];
 
-const BY_NAME: ReadonlyMap<string, Command> = new Map(COMMANDS.map((c) => [c.name, c]));
-
-export function commandNamed(name: string): Command | undefined {
-  return BY_NAME.get(name);
-}
-
 /** The command a message spells out literally, or undefined. A command word must start the message. */
 export function typedCommand(text: string): string | undefined {
   const raw = text.trim();

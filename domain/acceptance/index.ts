@@ -12,7 +12,7 @@ export {
   quarterStartMs,
 } from './quarters.ts';
 export type { Quarter, QuarterScheme } from './quarters.ts';
-export { acceptanceEventSchema, acceptanceInputSchema, instantSchema, parseAcceptanceInput } from './schema.ts';
+export { acceptanceInputSchema, instantSchema, parseAcceptanceInput } from './schema.ts';
 export type { AcceptanceInput } from './schema.ts';
 export { DEFAULT_TARGET, acceptNeeded, meetsTarget, roundRate, targetFraction } from './target.ts';
 export type { TargetFraction } from './target.ts';

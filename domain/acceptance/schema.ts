@@ -16,9 +16,6 @@ const eventFields = {
   mpnId: z.string().min(1),
 };
 
-/** One event of the contract's input, for callers that receive events one at a time. */
-export const acceptanceEventSchema = z.object({ ...eventFields, at: instantSchema });
-
 /**
  * The acceptance contract's input document (shared/contracts/acceptance.md), with its defaults:
  * `quarters` fiscal-july and `target` 0.8. Unknown fields are dropped, not refused, so a caller

@@ -12,11 +12,6 @@ export function isPauseExpired(now: Date | string | number, state: LocationPause
   return state !== null && toMs(now) >= pauseEndMs(state);
 }
 
-/** Whether the location receives no referrals at `now`: it has a pause that has not run out. */
-export function isPaused(now: Date | string | number, state: LocationPause): state is PauseState {
-  return state !== null && toMs(now) < pauseEndMs(state);
-}
-
 export interface PausedLocation {
   readonly mpnId: string;
   readonly pause: LocationPause;

@@ -1,4 +1,4 @@
-export { duePauseExpiries, isPauseExpired, isPaused, pauseReminderDueAt } from './expiry.ts';
+export { duePauseExpiries, isPauseExpired, pauseReminderDueAt } from './expiry.ts';
 export type { PauseExpiry, PausedLocation } from './expiry.ts';
 export { planPause, planResume } from './plan.ts';
 export type { PausePlan, PauseRequest, ResumePlan, ResumeRequest } from './plan.ts';
