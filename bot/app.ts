@@ -92,6 +92,8 @@ export interface BotParts {
   /** The notification outbox; one per repository (it hooks the repository's transactions). */
   readonly outbox?: LowdbOutbox;
   readonly serviceUrls?: ServiceUrlPolicy;
+  /** The emulator's channel is accepted only in local development mode. */
+  readonly allowEmulator?: boolean;
 }
 
 /** Wires the conversation side (FAQ, commands, operations, follow-ups) onto a store; tests reuse it. */
@@ -129,6 +131,8 @@ export function composeBot(parts: BotParts): ReferralBot {
     greetings: new LowdbGreetings(store),
     conversations: outbox,
     serviceUrls: parts.serviceUrls ?? { extraHosts: [], allowLocal: true },
+    channels: { allowEmulator: parts.allowEmulator ?? false },
+    refusals: { channel: 0 },
     logger,
     now,
   });
@@ -159,7 +163,7 @@ export async function buildApp(
   const recovered = await outbox.recoverInFlight();
   if (recovered > 0) logger.warn('notifications in flight at the last stop are marked unconfirmed', { count: recovered });
   const serviceUrls = { extraHosts: config.serviceUrlHosts, allowLocal: config.allowLocalServiceUrls };
-  const bot = composeBot({ store, repository, referrals, logger, now, routing: loadRouting(), outbox, serviceUrls });
+  const bot = composeBot({ store, repository, referrals, logger, now, routing: loadRouting(), outbox, serviceUrls, allowEmulator: config.authDisabled && !config.production });
   const adapter = createAdapter(config, logger);
   const names = namesFrom(() => referrals.read());
   const worker = new OutboxWorker(

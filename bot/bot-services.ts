@@ -1,4 +1,6 @@
+import type { ConversationRef } from '../domain/notifications/types.ts';
 import type { ProgramReadModel } from '../domain/referrals/repository.ts';
+import type { ChannelPolicy } from './channel-guard.ts';
 import type { CommandServices } from './commands/command.ts';
 import type { Logger } from './logger.ts';
 import type { StoredRef } from './notifications/conversation-refs.ts';
@@ -12,6 +14,7 @@ export interface Greetings {
 
 /** Where the bot may post: conversation references kept from the activities. */
 export interface ConversationBook {
+  conversation(id: string): ConversationRef | undefined;
   remember(ref: StoredRef): Promise<void>;
   forget(conversationId: string, reason: string, teamId: string | null): Promise<void>;
 }
@@ -23,6 +26,9 @@ export interface BotServices {
   readonly greetings: Greetings;
   readonly conversations: ConversationBook;
   readonly serviceUrls: ServiceUrlPolicy;
+  readonly channels: ChannelPolicy;
+  /** Counts activities refused for their channel (see channelRefusal). */
+  readonly refusals: { channel: number };
   readonly logger: Logger;
   readonly now: () => Date;
 }

@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { BotServices } from './bot-services.ts';
 import { welcomeCard } from './cards/help-cards.ts';
-import { conversationRefOf } from './notifications/conversation-refs.ts';
+import { conversationRefOf, type StoredRef } from './notifications/conversation-refs.ts';
 
 /**
  * Keeps the conversation's reference current so notifications can reach it: on install, and on
@@ -11,8 +11,9 @@ import { conversationRefOf } from './notifications/conversation-refs.ts';
  */
 export async function trackConversation(context: TurnContext, s: BotServices): Promise<void> {
   const found = conversationRefOf(context.activity, s.serviceUrls);
-  if ('refused' in found) {
-    s.logger.warn('conversation reference not stored', { reason: found.refused, conversationId: context.activity.conversation?.id ?? null });
+  const refused = 'refused' in found ? found.refused : personalRefusal(found.ref, s);
+  if (refused !== null || !('ref' in found)) {
+    s.logger.warn('conversation reference not stored', { reason: refused, conversationId: context.activity.conversation?.id ?? null });
     return;
   }
   try {
@@ -20,6 +21,18 @@ export async function trackConversation(context: TurnContext, s: BotServices): P
   } catch (err) {
     s.logger.error('could not store the conversation reference', { error: String(err) });
   }
+}
+
+/**
+ * A personal chat is where a user's own notifications go, so its reference names that user and is
+ * replaced only by an activity of the same user.
+ */
+function personalRefusal(ref: StoredRef, s: BotServices): string | null {
+  if (ref.scope !== 'personal') return null;
+  if (ref.userAadObjectId === null) return 'a personal chat without the user\'s AAD object id';
+  const known = s.conversations.conversation(ref.id);
+  if (known !== undefined && known.scope === 'personal' && known.userAadObjectId !== ref.userAadObjectId) return 'the personal chat belongs to another user';
+  return null;
 }
 
 /** The bot was uninstalled or removed: forget the conversation (a team's removal, all its channels). */

@@ -11,6 +11,7 @@ import {
 } from 'botbuilder';
 import { audiencesOf } from '../domain/access/audience.ts';
 import type { BotServices } from './bot-services.ts';
+import { channelRefusal } from './channel-guard.ts';
 import { CARD_ACTIONS, invokeError } from './card-actions.ts';
 import type { Shown } from './commands/command.ts';
 import { forgetConversation, greet, trackConversation } from './conversation-lifecycle.ts';
@@ -110,6 +111,12 @@ export class ReferralBot extends TeamsActivityHandler {
   /** Every turn goes through here; non-message activities the handler does not know are ignored. */
   override async run(context: TurnContext): Promise<void> {
     const a = context.activity;
+    const refused = channelRefusal(a, this.s.channels);
+    if (refused !== null) {
+      this.s.refusals.channel++;
+      this.s.logger.warn('activity refused', { reason: refused, type: typeof a.type === 'string' ? a.type.slice(0, 40) : null });
+      return;
+    }
     const removal = a.type === ActivityTypes.InstallationUpdate && (a.action ?? '').startsWith('remove');
     const joined = a.type === ActivityTypes.ConversationUpdate && (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
     if (!removal && (a.type === ActivityTypes.Message || a.type === ActivityTypes.Invoke || a.type === ActivityTypes.InstallationUpdate || joined)) {

@@ -12,8 +12,9 @@ export function callerOf(activity: Activity): Caller {
   const channelData = activity.channelData as { tenant?: { id?: unknown } } | undefined;
   const tenant = str(channelData?.tenant?.id) ?? str(activity.conversation?.tenantId);
   return {
-    // Only text reaches the store: a number here would make the store fail validation at the next start.
-    userId: str(activity.from?.aadObjectId) ?? str(activity.from?.id) ?? '',
+    // Teams' AAD object id, never `from.id`, which a non-Teams client sets itself. Only text
+    // reaches the store: a number here would make the store fail validation at the next start.
+    userId: str(activity.from?.aadObjectId) ?? '',
     tenantId: tenant ?? '',
     conversationId: str(activity.conversation?.id) ?? '',
   };
